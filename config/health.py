@@ -1,0 +1,64 @@
+"""Health checks for the platform: /healthz (the process answers) and /readyz
+(database, cache, broker and migrations are all fine)."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from config.celery import app as celery_app
+
+
+def _database():
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache():
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=5)
+    if cache.get(key) != "ok":
+        raise RuntimeError("the cache did not return what was stored")
+    cache.delete(key)
+
+
+def _broker():
+    if celery_app.conf.broker_url.startswith("memory://"):
+        return  # the embedded setup: tasks run in-process, there is no broker to reach
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+def _migrations():
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        raise RuntimeError(f"{len(plan)} unapplied migration(s)")
+
+
+CHECKS = {"database": _database, "cache": _cache, "broker": _broker, "migrations": _migrations}
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", named below
+            results[name] = f"error: {exc.__class__.__name__}: {exc}"
+        else:
+            results[name] = "ok"
+    failed = [name for name, result in results.items() if result != "ok"]
+    return JsonResponse(
+        {"status": "unavailable" if failed else "ok", "failed": failed, "checks": results},
+        status=503 if failed else 200,
+    )

@@ -1,0 +1,12 @@
+"""Every periodic job, in one table. `manage.py setup_schedules` writes them to
+django-celery-beat's tables (idempotently), where admins can edit them.
+
+Each entry: name -> (task path, crontab fields).
+"""
+
+SCHEDULES = {
+    "clear expired sessions": (
+        "accounts.tasks.clear_expired_sessions",
+        {"minute": "30", "hour": "3"},
+    ),
+}

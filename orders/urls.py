@@ -1,0 +1,7 @@
+from django.urls import path
+
+from orders.views import catalogue
+
+urlpatterns = [
+    path("", catalogue.home, name="home"),
+]
