@@ -1,0 +1,80 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_is_openapi_3_json_and_valid(client):
+    response = client.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Orderly API"
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yaml")
+    assert (tmp_path / "s.yaml").read_text().startswith("openapi: 3")
+
+
+def test_docs_are_served_from_our_own_static_files(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "https://" not in html.split("<body", 1)[1].split("</body>", 1)[0].replace(
+        "https://swagger.io", ""
+    )
+
+
+@pytest.mark.urls("tests.config.echo_urls")
+def test_malformed_json_is_a_400_naming_the_problem(client):
+    response = client.post("/api/v1/echo/", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+@pytest.mark.urls("tests.config.echo_urls")
+def test_business_errors_become_a_4xx_with_detail_code_and_field(client):
+    response = client.post("/api/v1/echo/", data={"break": "rule"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Quantity must be at most 99.",
+        "code": "too_many",
+        "field": "quantity",
+    }
+
+
+@pytest.mark.urls("tests.config.echo_urls")
+def test_a_body_over_the_limit_is_a_413_and_never_reaches_the_view(client, settings):
+    big = json.dumps({"padding": "x" * (2 * 1024 * 1024)})
+    response = client.post("/api/v1/echo/", data=big, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+
+    small = client.post("/api/v1/echo/", data={"a": 1}, content_type="application/json")
+    assert small.json() == {"echo": {"a": 1}}
+
+
+def test_a_large_form_post_to_a_page_gets_the_413_page(client):
+    response = client.post(
+        "/accounts/login/",
+        data="x=" + "y" * (2 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert b"Too large" in response.content
+
+
+def test_unknown_api_paths_answer_json_404(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_unknown_pages_get_the_shops_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"There is nothing at this address." in response.content

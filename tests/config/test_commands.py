@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
+
+from notifications.schedules import SCHEDULES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_setup_schedules_creates_every_job_once_however_often_it_runs():
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+    tasks = PeriodicTask.objects.filter(name__in=SCHEDULES)
+    assert tasks.count() == len(SCHEDULES)
+    assert {t.task for t in tasks} == {task for task, _ in SCHEDULES.values()}
+
+
+def test_setup_schedules_leaves_a_job_an_admin_disabled_disabled():
+    call_command("setup_schedules")
+    PeriodicTask.objects.filter(name__in=SCHEDULES).update(enabled=False)
+    call_command("setup_schedules")
+    assert not PeriodicTask.objects.filter(name__in=SCHEDULES, enabled=True).exists()
+
+
+def test_seed_demo_can_run_twice(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert "Demo data is ready." in capsys.readouterr().out
