@@ -50,3 +50,40 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+MAX_ADDRESSES = 10
+
+
+class Address(models.Model):
+    """A delivery address the user saved. At most MAX_ADDRESSES per user (accounts.services)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(max_length=50, blank=True, help_text="Home, Work, ...")
+    recipient = models.CharField(max_length=150)
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=16)
+    country = models.CharField(max_length=2, default="GB", help_text="ISO 3166 code")
+    phone = models.CharField(max_length=32, blank=True)
+    instructions = models.CharField(max_length=300, blank=True, help_text="For the driver.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self):
+        return ", ".join(part for part in (self.line1, self.city, self.postcode) if part)
+
+    def as_text(self) -> str:
+        """The address as printed on an order (copied there, so later edits leave it alone)."""
+        lines = [
+            self.recipient,
+            self.line1,
+            self.line2,
+            f"{self.city} {self.postcode}",
+            self.country,
+        ]
+        return "\n".join(line for line in lines if line)
