@@ -1,0 +1,1 @@
+"""Admin for the orders app, one module per area; importing them registers the classes."""
