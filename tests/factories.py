@@ -23,6 +23,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """A verified primary email by default (allauth's EmailAddress); verified=False for none."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"primary": True, "verified": True}
+            )
+
 
 class AddressFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import seed_users
+from orders.demo import seed_catalogue, seed_slots
 
 
 class Command(BaseCommand):
@@ -9,7 +10,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        logins = seed_users()
+        lines = [*seed_users(), *seed_catalogue(), *seed_slots()]
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
-        for line in logins:
+        for line in lines:
             self.stdout.write(f"  {line}")
