@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class OrdersConfig(AppConfig):
     name = "orders"
+
+    def ready(self):
+        from orders import receivers  # noqa: F401 - connects the signal receivers

@@ -1,1 +1,5 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = [*router.urls]

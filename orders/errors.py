@@ -1,0 +1,1 @@
+"""The business errors of the orders app, raised by orders.services."""

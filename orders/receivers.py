@@ -1,0 +1,1 @@
+"""What the orders app does when other parts of Orderly send a signal."""
