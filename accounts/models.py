@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from accounts.validators import validate_phone
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -32,7 +34,7 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
-    phone = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -66,7 +68,7 @@ class Address(models.Model):
     city = models.CharField(max_length=100)
     postcode = models.CharField(max_length=16)
     country = models.CharField(max_length=2, default="GB", help_text="ISO 3166 code")
-    phone = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
     instructions = models.CharField(max_length=300, blank=True, help_text="For the driver.")
     created_at = models.DateTimeField(auto_now_add=True)
 

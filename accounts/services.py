@@ -1,9 +1,33 @@
-"""Every write and every rule about users, profiles, addresses and roles."""
+"""Every write and every rule about users, profiles, addresses, sessions and roles."""
 
+from typing import Any
+
+from allauth.account.models import EmailAddress
 from allauth.account.utils import has_verified_email
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
+from django.contrib.auth.models import Group
+from django.db import transaction
 
-from accounts.errors import EmailNotVerified
-from accounts.models import User
+from accounts.errors import AddressLimitReached, EmailNotVerified, WrongPassword
+from accounts.models import MAX_ADDRESSES, Address, User
+from accounts.roles import CUSTOMER
+from accounts.selectors import address_list
+from accounts.signals import user_data_export, user_erasing
+
+PROFILE_FIELDS = ("name", "phone")
+ADDRESS_FIELDS = (
+    "label",
+    "recipient",
+    "line1",
+    "line2",
+    "city",
+    "postcode",
+    "country",
+    "phone",
+    "instructions",
+)
 
 
 def user_ensure_verified(*, user: User) -> None:
@@ -13,3 +37,129 @@ def user_ensure_verified(*, user: User) -> None:
             "Please verify your email address before checking out: "
             "follow the link in the email we sent you."
         )
+
+
+def user_role_assign(*, user: User, role: str) -> None:
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+
+
+def user_signup_complete(*, user: User) -> None:
+    """Everyone who signs up is a customer."""
+    user_role_assign(user=user, role=CUSTOMER)
+
+
+def profile_update(*, user: User, data: dict[str, Any]) -> User:
+    """Change name and/or phone (already validated by the form or serializer)."""
+    fields = [field for field in PROFILE_FIELDS if field in data]
+    for field in fields:
+        setattr(user, field, data[field])
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+@transaction.atomic
+def address_create(*, user: User, data: dict[str, Any]) -> Address:
+    """Save a new address; an account holds at most MAX_ADDRESSES."""
+    # Lock the user row so two requests at once cannot both save the 10th+1 address.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if Address.objects.filter(user=user).count() >= MAX_ADDRESSES:
+        raise AddressLimitReached(
+            f"You can save at most {MAX_ADDRESSES} addresses: delete one before adding another.",
+            field="addresses",
+        )
+    return Address.objects.create(
+        user=user, **{field: data[field] for field in ADDRESS_FIELDS if field in data}
+    )
+
+
+def address_update(*, address: Address, data: dict[str, Any]) -> Address:
+    fields = [field for field in ADDRESS_FIELDS if field in data]
+    for field in fields:
+        setattr(address, field, data[field])
+    if fields:
+        address.save(update_fields=fields)
+    return address
+
+
+def address_delete(*, address: Address) -> None:
+    address.delete()
+
+
+def user_sessions_end(*, user: User) -> int:
+    """End every session of the user: browser sessions and app session tokens, on all devices.
+
+    allauth's headless app tokens are Django sessions and usersessions tracks each
+    of them (at login, and on every browser request), so ending the tracked
+    sessions signs the user out everywhere. Returns how many were ended.
+    """
+    sessions = list(UserSession.objects.filter(user_id=user.pk))
+    get_usersessions_adapter().end_sessions(sessions)
+    return len(sessions)
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    """Everything Orderly holds about the user, JSON-ready.
+
+    Other apps add their sections through the user_data_export signal.
+    """
+    data: dict[str, Any] = {
+        "profile": {
+            "id": user.pk,
+            "email": user.email,
+            "name": user.name,
+            "phone": user.phone,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "email_addresses": [
+            {"email": email.email, "verified": email.verified, "primary": email.primary}
+            for email in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "addresses": [
+            {"id": address.pk, **{field: getattr(address, field) for field in ADDRESS_FIELDS}}
+            for address in address_list(user=user)
+        ],
+        "two_factor": [
+            {"type": auth.type, "created_at": auth.created_at.isoformat()}
+            for auth in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+        "sessions": [
+            {
+                "ip": session.ip,
+                "user_agent": session.user_agent,
+                "created_at": session.created_at.isoformat(),
+                "last_seen_at": session.last_seen_at.isoformat(),
+            }
+            for session in UserSession.objects.filter(user=user).order_by("created_at")
+        ],
+    }
+    for _receiver, sections in user_data_export.send(sender=User, user=user):
+        if sections:
+            data.update(sections)
+    return data
+
+
+@transaction.atomic
+def user_delete(*, user: User, password: str) -> None:
+    """Erase the account: personal data goes, orders stay (anonymised), login ends for good."""
+    if not password or not user.check_password(password):
+        raise WrongPassword("The password is not correct.", field="password")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user_erasing.send(sender=User, user=user)
+    Address.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user_sessions_end(user=user)
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = f"deleted-{user.pk}@invalid"
+    user.name = ""
+    user.phone = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()

@@ -30,6 +30,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
+# The shop's name, in pages, email subjects and authenticator apps.
+SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -146,9 +149,16 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {}  # allauth's defaults; set to False only in tests that need to hammer
+# Following the link in the session (or app token) that signed up signs the user in;
+# a link opened anywhere else only verifies (allauth's safe default for that case).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SHOP_NAME
+# usersessions tracks every browser session and every headless app token (both are
+# Django sessions), which is what lets "sign out everywhere" reach all of them.
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Email ------------------------------------------------------------------
@@ -272,7 +282,6 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # --- The shop ---------------------------------------------------------------
 
-SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="GBP")
 DELIVERY_FEE = Decimal(env.str("DELIVERY_FEE", default="4.50"))
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)

@@ -1,0 +1,25 @@
+from django import forms
+
+from accounts.models import Address, User
+from accounts.services import ADDRESS_FIELDS
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
+
+
+class AddressForm(forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = list(ADDRESS_FIELDS)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

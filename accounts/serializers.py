@@ -1,0 +1,34 @@
+from allauth.account.utils import has_verified_email
+from rest_framework import serializers
+
+from accounts.models import Address, User
+from accounts.services import ADDRESS_FIELDS
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    email_verified = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "phone", "email_verified", "roles", "date_joined"]
+        read_only_fields = ["id", "email", "date_joined"]
+
+    def get_email_verified(self, user) -> bool:
+        return has_verified_email(user)
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(group.name for group in user.groups.all())
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = ["id", *ADDRESS_FIELDS, "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class PasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, help_text="The account's current password."
+    )
