@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.shop",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -262,6 +263,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields that share a set of choices share one named enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "SlotKindEnum": "orders.models.Slot.Kind",
+    },
 }
 
 # --- Tasks ------------------------------------------------------------------

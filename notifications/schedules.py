@@ -5,6 +5,7 @@ Each entry: name -> (task path, crontab fields).
 """
 
 SCHEDULES = {
+    "expire unpaid orders": ("orders.tasks.expire_unpaid_orders", {}),
     "clear expired sessions": (
         "accounts.tasks.clear_expired_sessions",
         {"minute": "30", "hour": "3"},

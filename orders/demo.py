@@ -1,11 +1,136 @@
 """Demo catalogue and slots for `manage.py seed_demo`. Each function is idempotent."""
 
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from orders.models import Category, Product, Slot
+
+DEMO_CATEGORIES = [
+    ("bread", "Bread", "Loaves baked before dawn, from long-fermented doughs."),
+    ("pastries", "Pastries", "Laminated, buttery and best on the day."),
+    ("cakes", "Cakes", "Whole cakes and slices for the table or the office."),
+    ("drinks", "Drinks", "Coffee beans, teas and juices to go with it all."),
+]
+
+# (sku, category slug, name, price, stock, description)
+DEMO_PRODUCTS = [
+    ("BRD-001", "bread", "Country sourdough", "4.80", 40, "A tangy, open crumb and a dark crust."),
+    ("BRD-002", "bread", "Seeded rye", "5.20", 25, "Dense rye with sunflower and pumpkin seeds."),
+    ("BRD-003", "bread", "White sandwich loaf", "3.10", 50, "Soft, sliced, made for toast."),
+    (
+        "BRD-004",
+        "bread",
+        "Wholemeal tin",
+        "3.60",
+        35,
+        "Stoneground wholemeal flour, honest and nutty.",
+    ),
+    ("BRD-005", "bread", "Baguette", "2.20", 60, "Crisp crust, baked three times a day."),
+    ("BRD-006", "bread", "Focaccia with rosemary", "4.50", 20, "Olive oil, sea salt and rosemary."),
+    ("BRD-007", "bread", "Spelt loaf", "5.50", 3, "Light spelt, slightly sweet. Few left today."),
+    ("BRD-008", "bread", "Ciabatta", "2.90", 30, "Airy Italian slipper bread."),
+    (
+        "PST-001",
+        "pastries",
+        "Butter croissant",
+        "1.90",
+        80,
+        "Twenty-seven layers of French butter.",
+    ),
+    ("PST-002", "pastries", "Pain au chocolat", "2.20", 70, "Two bars of dark chocolate inside."),
+    ("PST-003", "pastries", "Almond croissant", "2.80", 40, "Twice baked with frangipane."),
+    ("PST-004", "pastries", "Cinnamon bun", "2.60", 45, "Cardamom dough, cinnamon butter."),
+    ("PST-005", "pastries", "Pain aux raisins", "2.40", 35, "Custard and rum-soaked raisins."),
+    (
+        "PST-006",
+        "pastries",
+        "Danish with apricot",
+        "2.70",
+        30,
+        "Apricot halves on vanilla custard.",
+    ),
+    ("PST-007", "pastries", "Morning bun", "2.50", 25, "Orange zest and brown sugar."),
+    ("PST-008", "pastries", "Cheese twist", "2.30", 30, "Mature cheddar and a pinch of cayenne."),
+    ("CAK-001", "cakes", "Lemon drizzle cake", "14.00", 8, "A whole loaf cake, sharp and syrupy."),
+    (
+        "CAK-002",
+        "cakes",
+        "Chocolate fudge cake",
+        "22.00",
+        6,
+        "Serves ten. Dark, rich, unapologetic.",
+    ),
+    ("CAK-003", "cakes", "Carrot cake slice", "3.80", 20, "Cream cheese frosting and walnuts."),
+    ("CAK-004", "cakes", "Victoria sponge", "18.00", 5, "Raspberry jam and vanilla cream."),
+    ("CAK-005", "cakes", "Banana bread", "3.20", 24, "Brown butter and dark muscovado."),
+    ("CAK-006", "cakes", "Brownie", "2.90", 40, "Fudgy, with a crackly top."),
+    ("CAK-007", "cakes", "Cheesecake slice", "4.20", 15, "Baked New York style."),
+    ("CAK-008", "cakes", "Pumpkin pie", "16.00", 0, "Back in the autumn."),
+    ("DRK-001", "drinks", "House espresso beans 250g", "8.50", 30, "Chocolate and hazelnut notes."),
+    ("DRK-002", "drinks", "Earl Grey tea", "5.00", 25, "Loose leaf, bergamot-scented."),
+    ("DRK-003", "drinks", "Fresh orange juice 1l", "4.20", 18, "Squeezed this morning."),
+    ("DRK-004", "drinks", "Cloudy apple juice 1l", "3.90", 20, "From a Kentish orchard."),
+    ("DRK-005", "drinks", "Sparkling elderflower", "2.80", 36, "Lightly sparkling, not too sweet."),
+    ("DRK-006", "drinks", "Hot chocolate flakes", "6.50", 12, "Shaved 70% chocolate for milk."),
+]
+
+# This one stays in the admin to show what an inactive product looks like.
+DEMO_INACTIVE_SKUS = {"CAK-008"}
+
 
 def seed_catalogue() -> list[str]:
     """Create the demo categories and products; return lines to print."""
-    return []
+    categories = {}
+    for position, (slug, name, description) in enumerate(DEMO_CATEGORIES):
+        categories[slug], _ = Category.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position}
+        )
+    for sku, category_slug, name, price, stock, description in DEMO_PRODUCTS:
+        Product.objects.update_or_create(
+            sku=sku,
+            defaults={
+                "category": categories[category_slug],
+                "name": name,
+                "slug": slugify(name),
+                "description": description,
+                "price": Decimal(price),
+                "tax_rate": Decimal("0.0000") if category_slug != "drinks" else Decimal("0.2000"),
+                "stock": stock,
+                "is_active": sku not in DEMO_INACTIVE_SKUS,
+            },
+        )
+    return [f"Catalogue: {len(DEMO_CATEGORIES)} categories, {len(DEMO_PRODUCTS)} products."]
+
+
+# (kind, start hour, end hour, capacity), every day, in shop time.
+DEMO_SLOT_TIMES = [
+    ("pickup", 8, 10, 10),
+    ("delivery", 10, 12, 4),
+    ("pickup", 12, 14, 10),
+    ("delivery", 14, 16, 4),
+    ("pickup", 16, 18, 10),
+    ("delivery", 18, 20, 4),
+]
+DEMO_SLOT_DAYS = 7
 
 
 def seed_slots() -> list[str]:
     """Create delivery and pickup slots for the coming days; return lines to print."""
-    return []
+    today = timezone.localdate()
+    created = 0
+    for offset in range(DEMO_SLOT_DAYS):
+        day = today + timedelta(days=offset)
+        for kind, start, end, capacity in DEMO_SLOT_TIMES:
+            _, new = Slot.objects.get_or_create(
+                kind=kind,
+                starts_at=timezone.make_aware(datetime.combine(day, time(start))),
+                defaults={
+                    "ends_at": timezone.make_aware(datetime.combine(day, time(end))),
+                    "capacity": capacity,
+                },
+            )
+            created += new
+    return [f"Slots: {created} new, for the {DEMO_SLOT_DAYS} days from {today:%d %b}."]

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 
 MAX_LINE_QUANTITY = 99
 
@@ -113,3 +116,229 @@ class CartLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.product}"
+
+
+class Slot(models.Model):
+    """A time window in which the shop delivers or hands over orders, for up to `capacity` orders.
+
+    `reserved` counts the live orders holding a place; orders.services.slots is the only writer.
+    """
+
+    class Kind(models.TextChoices):
+        DELIVERY = "delivery", "Delivery"
+        PICKUP = "pickup", "Pickup"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveIntegerField(help_text="How many orders this slot can take.")
+    reserved = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["starts_at", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="slot_reserved_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=models.F("capacity")),
+                name="slot_reserved_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_it_starts"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "starts_at"], name="slot_kind_starts_at")]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        return f"{self.get_kind_display()} {local:%a %d %b %H:%M}-{end:%H:%M}"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.reserved, 0)
+
+
+class Coupon(models.Model):
+    """A discount code. `uses` counts the orders that used it; it never passes `max_uses`."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percent of the subtotal"
+        FIXED = "fixed", "Fixed amount"
+
+    code = models.CharField(max_length=32, help_text="Customers type it in any case.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
+    value = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="A percentage (10 is 10%) or an amount in the shop currency.",
+    )
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(default=100)
+    uses = models.PositiveIntegerField(default=0, editable=False)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(Lower("code"), name="coupon_code_unique_any_case"),
+            models.CheckConstraint(
+                condition=Q(uses__lte=models.F("max_uses")), name="coupon_uses_within_max"
+            ),
+            models.CheckConstraint(condition=Q(value__gt=0), name="coupon_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__lte=100), name="coupon_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def uses_left(self) -> int:
+        return max(self.max_uses - self.uses, 0)
+
+
+class Order(models.Model):
+    """A placed order. Only orders.services.transitions.order_transition changes `status`."""
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
+        PAID = "paid", "Paid"
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready for pickup"
+        OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    Kind = Slot.Kind
+
+    number = models.CharField(max_length=40, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, editable=False
+    )
+    kind = models.CharField(max_length=10, choices=Slot.Kind.choices)
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="orders")
+    delivery_address = models.TextField(blank=True, help_text="Copied from the customer's address.")
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
+    coupon = models.ForeignKey(
+        Coupon, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    coupon_code = models.CharField(max_length=32, blank=True)
+    subtotal = models.DecimalField(max_digits=10, decimal_places=2)
+    tax = models.DecimalField(max_digits=10, decimal_places=2)
+    delivery_fee = models.DecimalField(max_digits=10, decimal_places=2)
+    discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    placed_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        permissions = [
+            ("fulfil_order", "Can move orders through fulfilment and cancel them"),
+            ("refund_order", "Can refund paid orders"),
+            ("view_sales_dashboard", "Can see the sales dashboard"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0), name="order_discount_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "status"], name="order_user_status"),
+            models.Index(fields=["status", "placed_at"], name="order_status_placed_at"),
+            models.Index(fields=["slot", "status"], name="order_slot_status"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("order_detail", kwargs={"number": self.number})
+
+    @property
+    def pay_url(self) -> str:
+        return f"/api/v1/orders/{self.number}/pay/"
+
+
+class OrderLine(models.Model):
+    """What was bought, copied from the product at checkout so later catalogue edits leave it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    product_name = models.CharField(max_length=200)
+    sku = models.CharField("SKU", max_length=32)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    quantity = models.PositiveSmallIntegerField()
+    line_total = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="order_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.product_name}"
+
+
+class OrderEvent(models.Model):
+    """One change of an order's status: the audit trail and the customer's timeline."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system made the change (payment, expiry).",
+    )
+    from_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Order.Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class CheckoutRequest(models.Model):
+    """An Idempotency-Key a user sent with a checkout, and the order it created.
+
+    Written in the checkout's own transaction, so a key whose checkout failed can be retried.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=200, help_text="The request it was sent with.")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="checkout_request_key_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.order_id}"

@@ -1,7 +1,16 @@
 from django.urls import path
 
-from orders.views import catalogue
+from orders.views import cart, catalogue, checkout, orders
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
+    path("products/<slug:slug>/", catalogue.product_detail, name="product_detail"),
+    path("cart/", cart.cart_page, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/lines/<int:line_id>/", cart.cart_line_update, name="cart_line_update"),
+    path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("orders/", orders.order_history, name="order_list"),
+    path("orders/<str:number>/", orders.order_detail, name="order_detail"),
+    path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
 ]

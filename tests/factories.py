@@ -83,3 +83,101 @@ class CartLineFactory(factory.django.DjangoModelFactory):
     cart = factory.SubFactory(CartFactory)
     product = factory.SubFactory(ProductFactory)
     quantity = 1
+
+
+# --- Slots, coupons and orders ------------------------------------------------
+
+
+def _hours_from_now(hours: float):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(hours=hours)
+
+
+def _two_hours_after(moment):
+    from datetime import timedelta
+
+    return moment + timedelta(hours=2)
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    """A delivery slot a day or more ahead; pass kind="pickup", capacity=, starts_at= as needed."""
+
+    class Meta:
+        model = "orders.Slot"
+
+    class Params:
+        hours_ahead = factory.Sequence(lambda n: 24 + n)
+
+    kind = "delivery"
+    starts_at = factory.LazyAttribute(lambda o: _hours_from_now(o.hours_ahead))
+    ends_at = factory.LazyAttribute(lambda o: _two_hours_after(o.starts_at))
+    capacity = 10
+
+
+class CouponFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Coupon"
+
+    code = factory.Sequence(lambda n: f"SAVE{n}")
+    kind = "percent"
+    value = Decimal("10.00")
+    max_uses = 100
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order row only: stock and slot places are not touched (place_order() does that)."""
+
+    class Meta:
+        model = "orders.Order"
+
+    number = factory.Sequence(lambda n: f"ORD-2026-{900000 + n:06d}")
+    user = factory.SubFactory(UserFactory)
+    slot = factory.SubFactory(SlotFactory)
+    kind = factory.SelfAttribute("slot.kind")
+    subtotal = Decimal("10.00")
+    tax = Decimal("2.00")
+    delivery_fee = Decimal("4.50")
+    total = Decimal("16.50")
+    currency = "GBP"
+
+
+def place_order(*, user=None, products=None, slot=None, quantity=1, address=None, **kwargs):
+    """Fill the user's cart and check out through the real service; return the new order.
+
+    `products` defaults to one new product, `slot` to a pickup slot; a delivery slot gets
+    a new address of the user unless `address` is given. Other kwargs go to checkout_place.
+    """
+    from uuid import uuid4
+
+    from orders.models import Cart
+    from orders.services.checkout import checkout_place
+
+    user = user or UserFactory()
+    products = products if products is not None else [ProductFactory()]
+    slot = slot or SlotFactory(kind="pickup")
+    cart, _ = Cart.objects.get_or_create(user=user)
+    for product in products:
+        CartLineFactory(cart=cart, product=product, quantity=quantity)
+    if address is None and slot.kind == "delivery":
+        address = AddressFactory(user=user)
+    kwargs.setdefault("idempotency_key", uuid4().hex)
+    order, _ = checkout_place(
+        user=user, slot_id=slot.pk, address_id=address.pk if address else None, **kwargs
+    )
+    return order
+
+
+def fulfilment_staff(**kwargs):
+    """A staff member who may see every order and move orders through fulfilment."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="orders", codename__in=["fulfil_order", "view_order"]
+        )
+    )
+    return type(user).objects.get(pk=user.pk)

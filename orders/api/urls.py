@@ -1,5 +1,19 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from orders.api.cart import CartItemViewSet, CartView
+from orders.api.catalogue import CategoryViewSet, ProductViewSet
+from orders.api.orders import OrderViewSet
+from orders.api.slots import SlotViewSet
 
-urlpatterns = [*router.urls]
+router = SimpleRouter()
+router.register("categories", CategoryViewSet, basename="category")
+router.register("products", ProductViewSet, basename="product")
+router.register("cart/items", CartItemViewSet, basename="cart-item")
+router.register("slots", SlotViewSet, basename="slot")
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    path("cart/", CartView.as_view(), name="api-cart"),
+    *router.urls,
+]

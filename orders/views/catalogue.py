@@ -1,5 +1,51 @@
-from django.shortcuts import render
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, render
+
+from orders.forms import CartAddForm
+from orders.selectors.catalogue import category_list_with_counts, product_list
+
+PRODUCTS_PER_PAGE = 12
 
 
 def home(request):
-    return render(request, "orders/home.html")
+    """The catalogue: every product for sale, by category, searched, a page at a time."""
+    category_slug = request.GET.get("category", "").strip()
+    search = request.GET.get("q", "").strip()[:100]
+    categories = list(category_list_with_counts())
+    current_category = next((c for c in categories if c.slug == category_slug), None)
+    products = product_list(category=category_slug or None, search=search)
+    try:
+        page = Paginator(products, PRODUCTS_PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404("No such page of products.") from exc
+    return render(
+        request,
+        "orders/home.html",
+        {
+            "categories": categories,
+            "current_category": current_category,
+            "category_slug": category_slug,
+            "search": search,
+            "page_obj": page,
+            "products": page.object_list,
+            "query_prefix": _query_prefix(category_slug=category_slug, search=search),
+        },
+    )
+
+
+def _query_prefix(*, category_slug: str, search: str) -> str:
+    """The filter part of the query string that pagination links keep."""
+    query = QueryDict(mutable=True)
+    if category_slug:
+        query["category"] = category_slug
+    if search:
+        query["q"] = search
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def product_detail(request, slug: str):
+    product = get_object_or_404(product_list(), slug=slug)
+    form = CartAddForm(initial={"product": product.pk, "quantity": 1})
+    return render(request, "orders/product_detail.html", {"product": product, "form": form})

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_home_page_loads_with_our_scripts_and_no_csp_violation(page, screenshot):
     response = page.goto("/")
     assert response.status == 200
-    assert page.locator("h1").first.inner_text().startswith("Welcome to")
+    assert page.locator("h1").first.inner_text().startswith("Fresh from")
     page.wait_for_function("window.htmx !== undefined")
     screenshot("home")
     assert page.console_errors == []

@@ -1,0 +1,106 @@
+"""The cart API for signed-in customers. Prices and totals are computed here, never read."""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders.errors import CartLineNotFound
+from orders.models import Cart, CartLine
+from orders.selectors.cart import CartSummary, cart_summary
+from orders.services import cart as cart_services
+
+
+class CartProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    stock = serializers.IntegerField()
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product = CartProductSerializer()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    inactive = serializers.BooleanField(help_text="The product is no longer for sale.")
+    out_of_stock = serializers.BooleanField(
+        help_text="Fewer in stock than this line asks for (or none at all)."
+    )
+
+
+class CartSerializer(serializers.Serializer):
+    lines = CartLineSerializer(many=True)
+    item_count = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.SerializerMethodField()
+    has_problems = serializers.BooleanField()
+
+    def get_currency(self, summary: CartSummary) -> str:
+        return settings.SHOP_CURRENCY
+
+
+class CartItemAddSerializer(serializers.Serializer):
+    product = serializers.IntegerField(help_text="The product's id.")
+    quantity = serializers.IntegerField(default=1, help_text="1 to 99, added to any already there.")
+
+
+class CartItemUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(help_text="The line's new quantity, 1 to 99.")
+
+
+def _cart_response(user, *, status_code: int = status.HTTP_200_OK) -> Response:
+    summary = cart_summary(cart=Cart.objects.filter(user=user).first())
+    return Response(CartSerializer(summary).data, status=status_code)
+
+
+class CartView(APIView):
+    @extend_schema(responses=CartSerializer)
+    def get(self, request):
+        """The customer's cart at current prices, with each line's total and flags."""
+        return _cart_response(request.user)
+
+
+class CartItemViewSet(viewsets.GenericViewSet):
+    """Lines of the customer's own cart. Another customer's line is a 404."""
+
+    queryset = CartLine.objects.none()  # lets the schema type the path id; services scope rows
+    lookup_value_regex = r"\d+"
+    filter_backends = []
+
+    @extend_schema(request=CartItemAddSerializer, responses={201: CartSerializer})
+    def create(self, request):
+        data = self._valid(CartItemAddSerializer, request.data)
+        cart_services.cart_add(
+            cart=cart_services.cart_get_or_create(user=request.user),
+            product_id=data["product"],
+            quantity=data["quantity"],
+        )
+        return _cart_response(request.user, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CartItemUpdateSerializer, responses=CartSerializer)
+    def partial_update(self, request, pk: str):
+        data = self._valid(CartItemUpdateSerializer, request.data)
+        cart_services.cart_line_update(
+            cart=self._own_cart(), line_id=int(pk), quantity=data["quantity"]
+        )
+        return _cart_response(request.user)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk: str):
+        cart_services.cart_line_remove(cart=self._own_cart(), line_id=int(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _own_cart(self) -> Cart:
+        cart = Cart.objects.filter(user=self.request.user).first()
+        if cart is None:
+            raise CartLineNotFound()
+        return cart
+
+    @staticmethod
+    def _valid(serializer_class, data) -> dict:
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data

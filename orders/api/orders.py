@@ -1,0 +1,207 @@
+"""Orders API: checkout (POST), the customer's orders, cancel, and staff transitions."""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from orders.models import Order, OrderEvent, OrderLine, Slot
+from orders.selectors.orders import order_list
+from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
+from orders.services.transitions import (
+    FULFIL_PERMISSION,
+    order_cancel,
+    order_may_cancel,
+    order_transition,
+)
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class OrderSlotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Slot
+        fields = ["id", "kind", "starts_at", "ends_at"]
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = [
+            "product",
+            "product_name",
+            "sku",
+            "unit_price",
+            "tax_rate",
+            "quantity",
+            "line_total",
+        ]
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    from_status = serializers.ChoiceField(
+        choices=Order.Status.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text='"" when the order was placed.',
+    )
+    to_status = serializers.ChoiceField(choices=Order.Status.choices, read_only=True)
+    by = serializers.SerializerMethodField(help_text="customer, staff or system")
+
+    class Meta:
+        model = OrderEvent
+        fields = ["from_status", "to_status", "by", "note", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["customer", "staff", "system"]))
+    def get_by(self, event: OrderEvent) -> str:
+        if event.actor_id is None:
+            return "system"
+        return "customer" if event.actor_id == event.order.user_id else "staff"
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    slot = OrderSlotSerializer(read_only=True)
+    lines = OrderLineSerializer(many=True, read_only=True)
+    events = OrderEventSerializer(many=True, read_only=True)
+    pay_url = serializers.CharField(read_only=True, help_text="POST here to pay.")
+    can_cancel = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "status",
+            "kind",
+            "slot",
+            "delivery_address",
+            "coupon_code",
+            "subtotal",
+            "tax",
+            "delivery_fee",
+            "discount",
+            "total",
+            "currency",
+            "placed_at",
+            "paid_at",
+            "lines",
+            "events",
+            "pay_url",
+            "can_cancel",
+        ]
+
+    def get_can_cancel(self, order: Order) -> bool:
+        return order_may_cancel(order=order, by=self.context["request"].user)
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    slot = serializers.IntegerField(min_value=1)
+    address = serializers.IntegerField(
+        min_value=1,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="One of your addresses for delivery; null for pickup.",
+    )
+    coupon = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+
+class CancelInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Order.Status.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Order.Status.choices)
+    slot = django_filters.NumberFilter(field_name="slot_id")
+    date = django_filters.DateFilter(
+        field_name="slot__starts_at", lookup_expr="date", label="Day of the order's slot"
+    )
+    placed = django_filters.DateFilter(
+        field_name="placed_at", lookup_expr="date", label="Day the order was placed"
+    )
+
+    class Meta:
+        model = Order
+        fields = ["status", "slot", "date", "placed"]
+
+
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own orders; staff who may view orders see everyone's."""
+
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    lookup_field = "number"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return order_list(user=self.request.user)
+
+    def _reply(self, order: Order, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = get_object_or_404(self.get_queryset(), pk=order.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    @extend_schema(
+        summary="Check out the cart",
+        description=(
+            "Places an order from the caller's cart for a slot. Sending the same "
+            "Idempotency-Key again returns the first order (same status and body) and "
+            "creates nothing."
+        ),
+        request=CheckoutInputSerializer,
+        responses={201: OrderSerializer},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=f"A unique key per checkout, at most {IDEMPOTENCY_KEY_MAX_LENGTH} "
+                "characters.",
+            )
+        ],
+    )
+    def create(self, request):
+        data = CheckoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order, _ = checkout_place(
+            user=request.user,
+            slot_id=data.validated_data["slot"],
+            address_id=data.validated_data["address"],
+            coupon_code=data.validated_data["coupon"],
+            idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, ""),
+        )
+        return self._reply(order, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CancelInputSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, number=None):
+        order = self.get_object()
+        data = CancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_cancel(order=order, by=request.user, note=data.validated_data["note"])
+        return self._reply(order)
+
+    @extend_schema(request=TransitionInputSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, number=None):
+        order = self.get_object()
+        if not request.user.has_perm(FULFIL_PERMISSION):
+            raise PermissionDenied("Only shop staff move orders through fulfilment.")
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_transition(
+            order=order,
+            to=data.validated_data["to"],
+            by=request.user,
+            note=data.validated_data["note"],
+        )
+        return self._reply(order)

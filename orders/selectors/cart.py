@@ -1,0 +1,71 @@
+"""Reads of a cart: its lines at today's prices, the totals, and what is wrong with a line."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from orders.models import Cart, CartLine, Product
+
+
+@dataclass(frozen=True)
+class CartLineSummary:
+    id: int
+    product: Product
+    quantity: int
+    unit_price: Decimal
+    line_total: Decimal
+    inactive: bool
+    out_of_stock: bool
+
+    @property
+    def has_problem(self) -> bool:
+        return self.inactive or self.out_of_stock
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    lines: list[CartLineSummary] = field(default_factory=list)
+    total: Decimal = Decimal("0.00")
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def has_problems(self) -> bool:
+        return any(line.has_problem for line in self.lines)
+
+
+def cart_summary(*, cart: Cart | None) -> CartSummary:
+    """The cart at current prices, in one query. A line is flagged when its product is no
+    longer for sale, or has fewer in stock than the line asks for."""
+    if cart is None or cart.pk is None:
+        return CartSummary()
+    lines = []
+    for line in CartLine.objects.filter(cart=cart).select_related("product"):
+        product = line.product
+        lines.append(
+            CartLineSummary(
+                id=line.pk,
+                product=product,
+                quantity=line.quantity,
+                unit_price=product.price,
+                line_total=product.price * line.quantity,
+                inactive=not product.is_active,
+                out_of_stock=product.stock < line.quantity,
+            )
+        )
+    total = sum((line.line_total for line in lines), Decimal("0.00"))
+    return CartSummary(lines=lines, total=total)
+
+
+def cart_item_count(*, user=None, cart_id: int | None = None) -> int:
+    """How many items the badge shows: a user's cart, or a guest's cart by its id."""
+    if user is not None and user.is_authenticated:
+        lines = CartLine.objects.filter(cart__user=user)
+    elif cart_id is not None:
+        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    else:
+        return 0
+    return lines.aggregate(n=Sum("quantity"))["n"] or 0

@@ -1,0 +1,25 @@
+"""Reads of fulfilment slots."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from orders.models import Slot
+
+
+def slots_on_day(slots: QuerySet[Slot], *, day: date) -> QuerySet[Slot]:
+    """The slots starting on `day`, a date in shop time (TIME_ZONE)."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return slots.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+def slot_list_upcoming(*, kind: str = "", day: date | None = None) -> QuerySet[Slot]:
+    """Slots that have not started yet, soonest first, full ones included (remaining 0)."""
+    slots = Slot.objects.filter(starts_at__gt=timezone.now())
+    if kind:
+        slots = slots.filter(kind=kind)
+    if day is not None:
+        slots = slots_on_day(slots, day=day)
+    return slots.order_by("starts_at", "kind", "pk")

@@ -1,0 +1,127 @@
+"""Every write to a cart. The HTML views and the API call these, so each rule lives here once."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders.errors import CartGone, CartLineNotFound, ProductUnavailable, QuantityInvalid
+from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Product
+
+# Where a guest's cart id is kept in the browser session until they sign in.
+GUEST_CART_SESSION_KEY = "cart_id"
+
+
+def cart_quantity_check(*, quantity: object) -> int:
+    """The one rule for a line's quantity: a whole number from 1 to MAX_LINE_QUANTITY."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise QuantityInvalid("Quantity must be a whole number.")
+    if quantity < 1:
+        raise QuantityInvalid("Quantity must be at least 1.", code="quantity_too_small")
+    if quantity > MAX_LINE_QUANTITY:
+        raise QuantityInvalid(
+            f"Quantity must be at most {MAX_LINE_QUANTITY}.", code="quantity_too_large"
+        )
+    return quantity
+
+
+def cart_get_or_create(*, user) -> Cart:
+    cart, _ = Cart.objects.get_or_create(user=user)
+    return cart
+
+
+def cart_create_for_guest() -> Cart:
+    return Cart.objects.create(user=None)
+
+
+def _cart_lock(cart: Cart) -> Cart:
+    """Serialise writers of one cart, so two adds of the same product never race to insert."""
+    locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    if locked is None:
+        raise CartGone()
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["updated_at"])
+    return locked
+
+
+@transaction.atomic
+def cart_add(*, cart: Cart, product_id: object, quantity: object) -> CartLine:
+    """Put `quantity` of a product in the cart, on top of what is there already.
+
+    A sum over MAX_LINE_QUANTITY is refused, not capped: the customer asked for more than
+    one line can hold and should know it.
+    """
+    quantity = cart_quantity_check(quantity=quantity)
+    if isinstance(product_id, bool) or not isinstance(product_id, int):
+        raise ProductUnavailable("Choose a product.")
+    product = Product.objects.filter(pk=product_id, is_active=True).first()
+    if product is None:
+        raise ProductUnavailable()
+    cart = _cart_lock(cart)
+    line = CartLine.objects.filter(cart=cart, product=product).first()
+    if line is None:
+        return CartLine.objects.create(cart=cart, product=product, quantity=quantity)
+    if line.quantity + quantity > MAX_LINE_QUANTITY:
+        raise QuantityInvalid(
+            f"You already have {line.quantity} of {product.name} in your cart; "
+            f"a line holds at most {MAX_LINE_QUANTITY}.",
+            code="quantity_too_large",
+        )
+    line.quantity += quantity
+    line.save(update_fields=["quantity"])
+    return line
+
+
+def _cart_line_locked(*, cart: Cart, line_id: object) -> CartLine:
+    if isinstance(line_id, bool) or not isinstance(line_id, int):
+        raise CartLineNotFound()
+    line = CartLine.objects.select_for_update().filter(cart=cart, pk=line_id).first()
+    if line is None:
+        raise CartLineNotFound()
+    return line
+
+
+@transaction.atomic
+def cart_line_update(*, cart: Cart, line_id: object, quantity: object) -> CartLine:
+    quantity = cart_quantity_check(quantity=quantity)
+    cart = _cart_lock(cart)
+    line = _cart_line_locked(cart=cart, line_id=line_id)
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    return line
+
+
+@transaction.atomic
+def cart_line_remove(*, cart: Cart, line_id: object) -> None:
+    cart = _cart_lock(cart)
+    _cart_line_locked(cart=cart, line_id=line_id).delete()
+
+
+@transaction.atomic
+def cart_merge(*, source: Cart, target: Cart) -> Cart:
+    """Move a guest cart's lines into the user's cart and delete the guest cart.
+
+    Quantities of a product in both are added and capped at MAX_LINE_QUANTITY: the customer
+    did nothing wrong by signing in, so nothing is refused here.
+    """
+    if source.pk == target.pk:
+        return target
+    # Both carts locked in primary-key order, the same order any other writer would take.
+    locked = {
+        c.pk: c
+        for c in Cart.objects.select_for_update()
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
+    }
+    if source.pk not in locked:
+        return target
+    target = locked[target.pk]
+    existing = {line.product_id: line for line in CartLine.objects.filter(cart=target)}
+    for line in CartLine.objects.filter(cart_id=source.pk):
+        mine = existing.get(line.product_id)
+        if mine is None:
+            CartLine.objects.create(cart=target, product_id=line.product_id, quantity=line.quantity)
+        else:
+            mine.quantity = min(mine.quantity + line.quantity, MAX_LINE_QUANTITY)
+            mine.save(update_fields=["quantity"])
+    Cart.objects.filter(pk=source.pk).delete()
+    target.save(update_fields=["updated_at"])
+    return target

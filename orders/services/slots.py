@@ -1,0 +1,56 @@
+"""Slot places: taking and giving back one place, and creating slots from a template."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+
+from orders.errors import SlotFull
+from orders.models import Slot
+
+
+def slot_reserve(*, slot: Slot) -> None:
+    """Take one place in the slot, or raise SlotFull.
+
+    The caller holds the slot's row lock; the conditional UPDATE (and the database check
+    constraint behind it) still refuses a place that is not there.
+    """
+    taken = Slot.objects.filter(pk=slot.pk, reserved__lt=F("capacity")).update(
+        reserved=F("reserved") + 1
+    )
+    if not taken:
+        raise SlotFull(f"The {slot} slot is fully booked: please choose another.")
+    slot.reserved += 1
+
+
+def slot_release(*, slot_id: int) -> None:
+    """Give one place back (a cancelled or expired order)."""
+    Slot.objects.filter(pk=slot_id, reserved__gt=0).update(reserved=F("reserved") - 1)
+
+
+@transaction.atomic
+def slots_create_week(*, slots: list[Slot]) -> list[Slot]:
+    """Create, for each slot given, the same slot seven days later; skip those that exist.
+
+    Returns the slots created. Running it twice on the same template creates nothing new.
+    """
+    wanted = [
+        Slot(
+            kind=slot.kind,
+            starts_at=slot.starts_at + timedelta(days=7),
+            ends_at=slot.ends_at + timedelta(days=7),
+            capacity=slot.capacity,
+        )
+        for slot in slots
+    ]
+    existing = set(
+        Slot.objects.filter(starts_at__in=[s.starts_at for s in wanted]).values_list(
+            "kind", "starts_at"
+        )
+    )
+    new = []
+    for slot in wanted:
+        if (slot.kind, slot.starts_at) not in existing:
+            existing.add((slot.kind, slot.starts_at))
+            new.append(slot)
+    return Slot.objects.bulk_create(new)

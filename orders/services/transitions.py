@@ -1,0 +1,194 @@
+"""The order state machine: the one table of allowed moves and the one function applying them.
+
+Moving an order to `cancelled` or `expired` gives its stock and its slot place back. A
+paid order that is cancelled is refunded by the payments capability, which listens to
+orders.signals.order_changed; nothing here pretends to refund.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from accounts.models import User
+from orders.errors import CancelNotAllowed, TransitionNotAllowed
+from orders.models import Order, OrderEvent, OrderLine, Product
+from orders.services.slots import slot_release
+from orders.signals import order_changed
+
+Status = Order.Status
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
+    Status.PAID: {Status.PREPARING, Status.CANCELLED},
+    Status.PREPARING: {Status.READY, Status.OUT_FOR_DELIVERY, Status.CANCELLED},
+    Status.READY: {Status.COMPLETED, Status.CANCELLED},
+    Status.OUT_FOR_DELIVERY: {Status.COMPLETED, Status.CANCELLED},
+    Status.COMPLETED: set(),
+    Status.CANCELLED: set(),
+    Status.EXPIRED: set(),
+}
+
+# Moves only the system makes (by=None): a confirmed payment, the payment timeout.
+SYSTEM_ONLY = {Status.PAID, Status.EXPIRED}
+# The statuses an order leaves its stock and slot place in.
+RELEASING = {Status.CANCELLED, Status.EXPIRED}
+# Only the kind of order they name may go through these.
+KIND_ONLY = {Status.READY: Order.Kind.PICKUP, Status.OUT_FOR_DELIVERY: Order.Kind.DELIVERY}
+
+FULFIL_PERMISSION = "orders.fulfil_order"
+
+
+def order_next_statuses(*, order: Order) -> list[str]:
+    """The moves the table allows from the order's status for its kind (for buttons)."""
+    return [
+        to
+        for to in Status.values
+        if to in TRANSITIONS[order.status] and KIND_ONLY.get(to, order.kind) == order.kind
+    ]
+
+
+def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None = None) -> str:
+    """Why `by` may not cancel the order now, or "" when they may (the SPEC's cancel rules).
+
+    Staff with orders.fulfil_order and the system may cancel any order not yet completed.
+    Customers may cancel their own order while it waits for payment, or while it is paid
+    or being prepared, within ORDER_CANCEL_WINDOW of placing it and before its slot starts.
+    """
+    if Status.CANCELLED not in TRANSITIONS[order.status]:
+        return f"An order that is {order.get_status_display().lower()} cannot be cancelled."
+    if by is None or by.has_perm(FULFIL_PERMISSION):
+        return ""
+    if order.user_id != by.pk:
+        return "Only the customer who placed the order can cancel it."
+    if order.status == Status.PENDING_PAYMENT:
+        return ""
+    if order.status not in {Status.PAID, Status.PREPARING}:
+        return "This order is on its way: please contact the shop."
+    now = now or timezone.now()
+    if now > order.placed_at + settings.ORDER_CANCEL_WINDOW:
+        hours = settings.ORDER_CANCEL_WINDOW.total_seconds() / 3600
+        return f"Orders can be cancelled within {hours:g} hours of placing them."
+    if now >= order.slot.starts_at:
+        return "The order's slot has already started."
+    return ""
+
+
+def order_may_cancel(*, order: Order, by: User | None) -> bool:
+    return not order_cancel_refusal(order=order, by=by)
+
+
+def _actor_refusal(*, order: Order, to: str, by: User | None) -> str:
+    if by is None:
+        return ""
+    if to in SYSTEM_ONLY:
+        return f"Only the shop's systems move an order to {Status(to).label.lower()}."
+    if to == Status.CANCELLED:
+        return order_cancel_refusal(order=order, by=by)
+    if not by.has_perm(FULFIL_PERMISSION):
+        return "Only shop staff move orders through fulfilment."
+    return ""
+
+
+def _stock_and_slot_release(*, order: Order) -> None:
+    lines = list(
+        OrderLine.objects.filter(order=order, product__isnull=False).values_list(
+            "product_id", "quantity"
+        )
+    )
+    if lines:
+        # Lock in the same order as checkout (products by pk) so the two never deadlock.
+        list(
+            Product.objects.select_for_update()
+            .filter(pk__in=[pid for pid, _ in lines])
+            .order_by("pk")
+            .values_list("pk")
+        )
+        Product.objects.filter(pk__in=[pid for pid, _ in lines]).update(
+            stock=Case(
+                *(When(pk=pid, then=F("stock") + Value(qty)) for pid, qty in lines),
+                default=F("stock"),
+            )
+        )
+    slot_release(slot_id=order.slot_id)
+
+
+@transaction.atomic
+def order_transition(*, order: Order, to: str, by: User | None, note: str = "") -> Order:
+    """Move the order to `to` if the table and the actor allow it; the only writer of status.
+
+    `by` is the user asking, or None for the system (payments, expiry). Writes an
+    OrderEvent and, after commit, sends order_changed. Raises TransitionNotAllowed (or
+    CancelNotAllowed for a refused cancel); returns the order as saved.
+    """
+    locked = Order.objects.select_for_update(of=("self",)).select_related("slot").get(pk=order.pk)
+    from_status = locked.status
+    if to not in Status.values:
+        raise TransitionNotAllowed(f"{to!r} is not an order status.")
+    if to == Status.CANCELLED and to not in TRANSITIONS[from_status]:
+        raise CancelNotAllowed(order_cancel_refusal(order=locked, by=by))
+    if to not in TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(
+            f"An order that is {locked.get_status_display().lower()} cannot move to "
+            f"{Status(to).label.lower()}."
+        )
+    if KIND_ONLY.get(to, locked.kind) != locked.kind:
+        raise TransitionNotAllowed(
+            f"A {locked.get_kind_display().lower()} order cannot be {Status(to).label.lower()}."
+        )
+    refusal = _actor_refusal(order=locked, to=to, by=by)
+    if refusal:
+        error = CancelNotAllowed if to == Status.CANCELLED else TransitionNotAllowed
+        raise error(refusal)
+
+    if to in RELEASING:
+        _stock_and_slot_release(order=locked)
+    locked.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.PAID:
+        locked.paid_at = timezone.now()
+        fields.append("paid_at")
+    locked.save(update_fields=fields)
+    OrderEvent.objects.create(
+        order=locked, actor=by, from_status=from_status, to_status=to, note=note[:500]
+    )
+    transaction.on_commit(
+        lambda: order_changed.send(
+            sender=Order, order=locked, from_status=from_status, to_status=to, by=by
+        )
+    )
+    return locked
+
+
+def order_cancel(*, order: Order, by: User | None, note: str = "") -> Order:
+    """Cancel the order under the cancel rules; its stock and slot place go back."""
+    return order_transition(order=order, to=Status.CANCELLED, by=by, note=note)
+
+
+def orders_expire_unpaid(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Expire orders left unpaid for ORDER_PAYMENT_TIMEOUT; return how many were expired.
+
+    Each order expires in its own short transaction; rows another worker holds are
+    skipped, so two workers running this at once never expire the same order twice.
+    """
+    cutoff = (now or timezone.now()) - settings.ORDER_PAYMENT_TIMEOUT
+    candidates = list(
+        Order.objects.filter(status=Status.PENDING_PAYMENT, placed_at__lt=cutoff)
+        .order_by("placed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    expired = 0
+    for pk in candidates:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Status.PENDING_PAYMENT)
+                .first()
+            )
+            if order is None:
+                continue
+            order_transition(order=order, to=Status.EXPIRED, by=None, note="Not paid in time.")
+            expired += 1
+    return expired

@@ -1,0 +1,73 @@
+"""The checkout page: cart summary, slot picker by day, address or pickup, coupon, totals."""
+
+from itertools import groupby
+from uuid import uuid4
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.errors import EmailNotVerified
+from accounts.services import user_ensure_verified
+from config.errors import ApplicationError
+from orders.forms_checkout import PICKUP, CheckoutForm
+from orders.models import Cart, Slot
+from orders.selectors.cart import cart_summary
+from orders.selectors.slots import slot_list_upcoming
+from orders.services.checkout import checkout_place, order_totals
+
+SLOTS_SHOWN = 84
+
+
+@login_required
+def checkout(request):
+    if request.method == "POST":
+        return _checkout_submit(request)
+    summary = cart_summary(cart=Cart.objects.filter(user=request.user).first())
+    try:
+        user_ensure_verified(user=request.user)
+        verified = True
+    except EmailNotVerified:
+        verified = False
+    slots = list(slot_list_upcoming()[:SLOTS_SHOWN])
+    days = [
+        (day, list(day_slots))
+        for day, day_slots in groupby(slots, key=lambda s: timezone.localtime(s.starts_at).date())
+    ]
+    priced = [(line.unit_price, line.product.tax_rate, line.quantity) for line in summary.lines]
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "cart": summary,
+            "verified": verified,
+            "days": days,
+            "addresses": list(request.user.addresses.all()),
+            "pickup": PICKUP,
+            "token": uuid4().hex,
+            "delivery_totals": order_totals(lines=priced, kind=Slot.Kind.DELIVERY),
+            "pickup_totals": order_totals(lines=priced, kind=Slot.Kind.PICKUP),
+        },
+    )
+
+
+def _checkout_submit(request):
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("checkout")
+    try:
+        order, created = checkout_place(
+            user=request.user,
+            slot_id=form.cleaned_data["slot"],
+            address_id=form.cleaned_data["address"],
+            coupon_code=form.cleaned_data["coupon"],
+            idempotency_key=form.cleaned_data["token"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("checkout")
+    if created:
+        messages.success(request, f"Thank you! Your order {order.number} is placed.")
+    return redirect(order)

@@ -1,0 +1,67 @@
+"""A customer checks out in the browser, sees the order page, and cancels the order."""
+
+from decimal import Decimal
+
+import pytest
+
+from orders.models import Order, Product, Slot
+from tests.factories import (
+    PASSWORD,
+    AddressFactory,
+    CartFactory,
+    CartLineFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_checkout_in_the_browser_places_an_order_and_it_can_be_cancelled(page, screenshot):
+    user = UserFactory(email="ada@example.com", name="Ada")
+    AddressFactory(user=user, label="Home", line1="1 Bakery Lane", city="London")
+    cart = CartFactory(user=user)
+    loaf = ProductFactory(name="Country sourdough", price=Decimal("4.80"), stock=10)
+    CartLineFactory(cart=cart, product=loaf, quantity=2)
+    CartLineFactory(
+        cart=cart, product=ProductFactory(name="Butter croissant", price=Decimal("1.90"))
+    )
+    for hours in (20, 22, 44):
+        SlotFactory(kind="delivery", hours_ahead=hours, capacity=4)
+    pickup = SlotFactory(kind="pickup", hours_ahead=21, capacity=10)
+    full = SlotFactory(kind="pickup", hours_ahead=23, capacity=1)
+    Slot.objects.filter(pk=full.pk).update(reserved=1)
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+    page.goto("/checkout/")
+    assert page.locator("h1").inner_text() == "Checkout"
+    screenshot("checkout")
+
+    page.check("input[name=address][value=pickup]")
+    page.check(f"input[name=slot][value='{pickup.pk}']")
+    page.fill("input[name=coupon]", "")
+    page.click("button.place-order")
+    page.wait_for_url("**/orders/ORD-*/")
+
+    order = Order.objects.get()
+    assert page.locator("h1").inner_text() == f"Order {order.number}"
+    assert "Waiting for payment" in page.content()
+    screenshot("order-detail")
+    assert Product.objects.get(pk=loaf.pk).stock == 8
+
+    page.click("text=Cancel this order")
+    page.wait_for_load_state()
+    assert f"Order {order.number} is cancelled." in page.content()
+    screenshot("order-cancelled")
+    assert Product.objects.get(pk=loaf.pk).stock == 10
+
+    page.goto("/orders/")
+    assert order.number in page.locator("table").inner_text()
+    screenshot("order-history")
+    assert page.console_errors == []

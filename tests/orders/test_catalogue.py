@@ -1,0 +1,247 @@
+"""The catalogue as customers see it: pages at / and /products/{slug}/, and the public API."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from tests.factories import CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Pages ------------------------------------------------------------------
+
+
+def test_catalogue_lists_active_products_with_prices_in_the_shop_currency(client, settings):
+    settings.SHOP_CURRENCY = "GBP"
+    ProductFactory(name="Country sourdough", price=Decimal("4.80"))
+    ProductFactory(name="Secret recipe", is_active=False)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Country sourdough" in html
+    assert "£4.80" in html
+    assert "Secret recipe" not in html
+
+
+def test_catalogue_filters_by_category(client):
+    bread = CategoryFactory(name="Bread", slug="bread")
+    cakes = CategoryFactory(name="Cakes", slug="cakes")
+    ProductFactory(name="Seeded rye", category=bread)
+    ProductFactory(name="Lemon drizzle", category=cakes)
+
+    response = client.get("/?category=cakes")
+
+    html = response.content.decode()
+    assert "Lemon drizzle" in html
+    assert "Seeded rye" not in html
+    assert response.context["current_category"] == cakes
+
+
+def test_catalogue_search_finds_by_name_and_description(client):
+    ProductFactory(name="Seeded rye", description="Dense and dark.")
+    ProductFactory(name="Baguette", description="Crisp crust, baked three times a day.")
+    ProductFactory(name="Brownie", description="Fudgy.")
+
+    by_name = client.get("/?q=rye").content.decode()
+    by_description = client.get("/?q=crisp").content.decode()
+
+    assert "Seeded rye" in by_name
+    assert "Brownie" not in by_name
+    assert "Baguette" in by_description
+    assert "Seeded rye" not in by_description
+    assert "1 result for" in by_name
+
+
+def test_catalogue_search_never_shows_inactive_products(client):
+    ProductFactory(name="Seeded rye", is_active=False)
+
+    response = client.get("/?q=rye")
+
+    assert "Seeded rye" not in response.content.decode()
+    assert response.context["page_obj"].paginator.count == 0
+
+
+def test_catalogue_is_paginated_and_links_keep_the_filter(client):
+    category = CategoryFactory(slug="bread")
+    ProductFactory.create_batch(13, category=category)
+
+    first = client.get("/?category=bread")
+    second = client.get("/?category=bread&page=2")
+
+    assert len(first.context["products"]) == 12
+    assert len(second.context["products"]) == 1
+    assert "?category=bread&amp;page=2" in first.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "3", "-1", "99999999999999999999"])
+def test_a_bad_catalogue_page_number_is_a_404_not_a_500(client, page):
+    ProductFactory.create_batch(2)
+
+    response = client.get(f"/?page={page}")
+
+    assert response.status_code == 404
+
+
+def test_product_page_shows_description_price_and_stock(client):
+    product = ProductFactory(
+        name="Almond croissant", slug="almond-croissant", price=Decimal("2.80"), stock=3
+    )
+
+    response = client.get("/products/almond-croissant/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Almond croissant" in html
+    assert "£2.80" in html
+    assert "Only 3 left" in html
+    assert product.description in html
+    assert f'name="product" value="{product.pk}"' in html
+
+
+def test_an_out_of_stock_product_has_no_add_button(client):
+    ProductFactory(slug="pumpkin-pie", stock=0)
+
+    html = client.get("/products/pumpkin-pie/").content.decode()
+
+    assert "Out of stock" in html
+    assert "Add to cart" not in html
+
+
+def test_an_inactive_or_unknown_product_page_is_a_404(client):
+    ProductFactory(slug="retired", is_active=False)
+
+    assert client.get("/products/retired/").status_code == 404
+    assert client.get("/products/never-was/").status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_catalogue_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, rows):
+    ProductFactory.create_batch(rows, category=CategoryFactory())
+
+    # categories with counts, the page's count, the page's products (with their category)
+    with django_assert_num_queries(3):
+        response = client.get("/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_product_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, rows):
+    products = ProductFactory.create_batch(rows, category=CategoryFactory())
+
+    with django_assert_num_queries(1):
+        response = client.get(f"/products/{products[-1].slug}/")
+    assert response.status_code == 200
+
+
+# --- API --------------------------------------------------------------------
+
+
+def test_api_lists_categories_in_display_order(api_client):
+    CategoryFactory(name="Drinks", slug="drinks", position=2)
+    CategoryFactory(name="Bread", slug="bread", position=1)
+
+    response = api_client.get("/api/v1/categories/")
+
+    assert response.status_code == 200
+    assert [c["slug"] for c in response.json()] == ["bread", "drinks"]
+
+
+def test_api_product_list_is_paginated_with_money_as_strings(api_client):
+    ProductFactory.create_batch(21, price=Decimal("4.5"))
+
+    response = api_client.get("/api/v1/products/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 21
+    assert len(body["results"]) == 20
+    assert body["next"].endswith("/api/v1/products/?page=2")
+    assert body["previous"] is None
+    assert body["results"][0]["price"] == "4.50"
+    assert body["results"][0]["currency"] == "GBP"
+
+
+def test_api_product_list_filters_by_category_and_search(api_client):
+    bread = CategoryFactory(slug="bread")
+    ProductFactory(name="Seeded rye", category=bread)
+    ProductFactory(name="Country sourdough", category=bread)
+    ProductFactory(name="Rye crackers", category=CategoryFactory(slug="snacks"))
+
+    in_bread = api_client.get("/api/v1/products/?category=bread").json()
+    rye_in_bread = api_client.get("/api/v1/products/?category=bread&search=rye").json()
+
+    assert {p["name"] for p in in_bread["results"]} == {"Seeded rye", "Country sourdough"}
+    assert [p["name"] for p in rye_in_bread["results"]] == ["Seeded rye"]
+
+
+def test_api_hides_inactive_products_from_lists_search_and_detail(api_client):
+    ProductFactory(name="Retired rye", slug="retired-rye", is_active=False)
+
+    assert api_client.get("/api/v1/products/").json()["count"] == 0
+    assert api_client.get("/api/v1/products/?search=rye").json()["count"] == 0
+    assert api_client.get("/api/v1/products/retired-rye/").status_code == 404
+
+
+def test_api_product_detail_by_slug(api_client):
+    ProductFactory(
+        slug="baguette", name="Baguette", price=Decimal("2.20"), tax_rate=Decimal("0"), stock=7
+    )
+
+    response = api_client.get("/api/v1/products/baguette/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "Baguette"
+    assert body["price"] == "2.20"
+    assert body["tax_rate"] == "0.0000"
+    assert body["stock"] == 7
+    assert body["in_stock"] is True
+    assert body["category"]["slug"]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "2", "99999999999999999999"])
+def test_api_bad_page_is_a_404_not_a_500(api_client, page):
+    ProductFactory.create_batch(3)
+
+    response = api_client.get(f"/api/v1/products/?page={page}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_api_product_list_runs_a_fixed_number_of_queries(
+    api_client, django_assert_num_queries, rows
+):
+    ProductFactory.create_batch(rows, category=CategoryFactory())
+
+    with django_assert_num_queries(2):
+        response = api_client.get("/api/v1/products/")
+    assert response.status_code == 200
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_forgives_a_typo_and_ranks_the_closest_first(api_client):
+    assert connection.vendor == "postgresql"
+    ProductFactory(name="Country sourdough")
+    ProductFactory(name="Sourdough crackers")
+    ProductFactory(name="Brownie")
+
+    names = [
+        p["name"] for p in api_client.get("/api/v1/products/?search=sourdogh").json()["results"]
+    ]
+
+    assert "Brownie" not in names
+    assert set(names) == {"Country sourdough", "Sourdough crackers"}
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_has_its_trigram_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'product_name_trgm'")
+        (indexdef,) = cursor.fetchone()
+    assert "gin_trgm_ops" in indexdef

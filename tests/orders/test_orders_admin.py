@@ -1,0 +1,51 @@
+"""The order admin: lists, read-only audit trail, and actions that go through the services."""
+
+import pytest
+
+from orders.models import Order, Product
+from orders.services.transitions import order_transition
+from tests.factories import UserFactory, fulfilment_staff, place_order
+
+pytestmark = pytest.mark.django_db
+
+S = Order.Status
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_order_admin_pages_render_with_lines_and_events(admin_client):
+    order = place_order()
+    assert admin_client.get("/admin/orders/order/?status__exact=pending_payment").status_code == 200
+    page = admin_client.get(f"/admin/orders/order/{order.pk}/change/")
+    assert page.status_code == 200
+    assert order.lines.get().product_name.encode() in page.content
+    assert b"Order placed." in page.content
+    assert admin_client.get("/admin/orders/coupon/").status_code == 200
+    assert admin_client.get("/admin/orders/slot/").status_code == 200
+
+
+def test_advance_action_moves_paid_orders_one_step_and_reports_the_rest(admin_client):
+    paid = order_transition(order=place_order(), to=S.PAID, by=None)
+    unpaid = place_order()
+    response = admin_client.post(
+        "/admin/orders/order/",
+        {"action": "advance", "_selected_action": [paid.pk, unpaid.pk]},
+        follow=True,
+    )
+    assert Order.objects.get(pk=paid.pk).status == S.PREPARING
+    assert Order.objects.get(pk=unpaid.pk).status == S.PENDING_PAYMENT
+    assert b"Advanced 1 order(s)." in response.content
+    assert f"{unpaid.number}: nothing comes next".encode() in response.content
+
+
+def test_staff_with_view_and_fulfil_permissions_cancel_from_the_admin(client):
+    staff = fulfilment_staff()
+    client.force_login(staff)
+    order = place_order()
+    client.post("/admin/orders/order/", {"action": "cancel", "_selected_action": [order.pk]})
+    assert Order.objects.get(pk=order.pk).status == S.CANCELLED
+    assert Product.objects.get().stock == 50

@@ -1,0 +1,202 @@
+"""The checkout page, order history and the order page, with JavaScript off (plain posts)."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from orders.models import CartLine, Order, Product, Slot
+from orders.services.transitions import order_transition
+from tests.factories import (
+    AddressFactory,
+    CartFactory,
+    CartLineFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+    place_order,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = Order.Status
+
+
+@pytest.fixture
+def customer(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def cart(customer):
+    cart = CartFactory(user=customer)
+    CartLineFactory(
+        cart=cart, product=ProductFactory(name="Seeded rye", price=Decimal("5.20")), quantity=2
+    )
+    return cart
+
+
+def _token(response) -> str:
+    return re.search(rb'name="token" value="([0-9a-f]+)"', response.content).group(1).decode()
+
+
+def test_checkout_page_shows_cart_slots_by_day_addresses_and_totals(client, customer, cart):
+    AddressFactory(user=customer, label="Home", line1="1 Bakery Lane")
+    SlotFactory(kind="pickup")
+    full = SlotFactory(kind="delivery", capacity=1)
+    Slot.objects.filter(pk=full.pk).update(reserved=1)
+
+    response = client.get("/checkout/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 \u00d7 Seeded rye" in html
+    assert "Deliver to Home" in html
+    assert "1 Bakery Lane" in html
+    assert "pick it up in the shop" in html
+    assert ">Full<" in html
+    assert "£10.40" in html  # subtotal
+    assert "£16.98" in html  # 10.40 + 2.08 tax + 4.50 delivery
+    assert 'name="token"' in html
+    assert "Place order" in html
+
+
+def test_checkout_needs_signing_in(client):
+    response = client.get("/checkout/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_an_unverified_customer_is_told_to_verify_and_cannot_place(client, cart, customer):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=customer).update(verified=False)
+    slot = SlotFactory(kind="pickup")
+    page = client.get("/checkout/")
+    assert b"verify your email address" in page.content
+    assert b'href="/accounts/email/"' in page.content
+
+    response = client.post(
+        "/checkout/", {"token": _token(page), "slot": slot.pk, "address": "pickup"}, follow=True
+    )
+    assert b"verify your email address" in response.content
+    assert not Order.objects.exists()
+
+
+def test_checking_out_on_the_page_places_the_order_and_shows_it(client, cart):
+    slot = SlotFactory(kind="pickup")
+    token = _token(client.get("/checkout/"))
+
+    response = client.post("/checkout/", {"token": token, "slot": slot.pk, "address": "pickup"})
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{order.number}/"
+    page = client.get(response["Location"]).content.decode()
+    assert f"Order {order.number}" in page
+    assert "is placed" in page
+    assert "Waiting for payment" in page
+    assert not CartLine.objects.exists()
+
+
+def test_a_double_submitted_checkout_form_places_one_order(client, cart):
+    slot = SlotFactory(kind="pickup")
+    form = {"token": _token(client.get("/checkout/")), "slot": slot.pk, "address": "pickup"}
+
+    first = client.post("/checkout/", form)
+    second = client.post("/checkout/", form)
+
+    assert Order.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert Product.objects.get().stock == 48
+    assert Slot.objects.get().reserved == 1
+
+
+def test_a_refused_checkout_shows_why_and_changes_nothing(client, cart):
+    slot = SlotFactory(kind="pickup")
+    Product.objects.update(stock=1)
+    form = {"token": _token(client.get("/checkout/")), "slot": slot.pk, "address": "pickup"}
+
+    response = client.post("/checkout/", form, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/checkout/"
+    assert "Seeded rye: only 1 left." in response.content.decode()
+    assert not Order.objects.exists()
+    assert CartLine.objects.get().quantity == 2
+    assert Slot.objects.get().reserved == 0
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"address": "pickup"}, "Choose a slot."),
+        ({"slot": "1"}, "Choose a delivery address, or pickup."),
+        ({"slot": "1", "address": "../etc"}, "Choose a delivery address, or pickup."),
+    ],
+)
+def test_an_incomplete_checkout_form_is_answered_with_a_message(client, cart, form, message):
+    form = {"token": "abc", **form}
+    response = client.post("/checkout/", form, follow=True)
+    assert message in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_checkout_page_with_an_empty_cart_says_so(client, customer):
+    response = client.get("/checkout/")
+    assert b"Your cart is empty" in response.content
+    assert b"Place order" not in response.content
+
+
+def test_order_history_lists_my_orders_only(client, customer):
+    mine = place_order(user=customer)
+    other = place_order()
+    html = client.get("/orders/").content.decode()
+    assert mine.number in html
+    assert other.number not in html
+
+
+def test_order_page_shows_lines_totals_timeline_and_a_cancel_button(client, customer):
+    order = place_order(user=customer, products=[ProductFactory(name="Baguette")])
+    html = client.get(f"/orders/{order.number}/").content.decode()
+    assert "Baguette" in html
+    assert "Timeline" in html
+    assert "Order placed" in html
+    assert "Cancel this order" in html
+
+
+def test_no_cancel_button_when_cancelling_is_not_allowed(client, customer):
+    order = order_transition(order=place_order(user=customer), to=S.PAID, by=None)
+    Order.objects.filter(pk=order.pk).update(placed_at=order.placed_at.replace(year=2020))
+    html = client.get(f"/orders/{order.number}/").content.decode()
+    assert "Cancel this order" not in html
+
+
+def test_cancelling_on_the_page_gives_stock_back_and_shows_the_timeline(client, customer):
+    product = ProductFactory(stock=5)
+    order = place_order(user=customer, products=[product], quantity=2)
+    response = client.post(f"/orders/{order.number}/cancel/", follow=True)
+    html = response.content.decode()
+    assert f"Order {order.number} is cancelled." in html
+    assert "Cancelled" in html
+    assert Product.objects.get(pk=product.pk).stock == 5
+
+
+def test_a_refused_cancel_on_the_page_is_a_message(client, customer):
+    order = order_transition(order=place_order(user=customer), to=S.PAID, by=None)
+    Order.objects.filter(pk=order.pk).update(placed_at=order.placed_at.replace(year=2020))
+    response = client.post(f"/orders/{order.number}/cancel/", follow=True)
+    assert "can be cancelled within 24 hours" in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == S.PAID
+
+
+def test_another_customers_order_page_and_cancel_are_404(client, customer):
+    order = place_order()
+    assert client.get(f"/orders/{order.number}/").status_code == 404
+    assert client.post(f"/orders/{order.number}/cancel/").status_code == 404
+    assert Order.objects.get(pk=order.pk).status == S.PENDING_PAYMENT
+
+
+def test_signed_in_customers_see_an_orders_link(client, customer):
+    assert b'href="/orders/"' in client.get("/").content
