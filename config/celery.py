@@ -8,12 +8,15 @@ because it replaces the id when a task runs eagerly inside the request.
 
 import os
 
+# Named before anything imports Django: `gunicorn config.wsgi` and `celery --app config`
+# both import this module first (through config/__init__.py), and django-guid reads
+# the settings as it is imported.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
 from celery import Celery
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django_guid import clear_guid, get_guid, set_guid
 from django_guid.utils import generate_guid
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("orderly")
 app.config_from_object("django.conf:settings", namespace="CELERY")
