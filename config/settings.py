@@ -257,7 +257,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Orderly API",
     "DESCRIPTION": "Catalogue, cart, slots, checkout, orders, payments and notifications.",
-    "VERSION": "1.0.0",
+    "VERSION": "1.3.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
