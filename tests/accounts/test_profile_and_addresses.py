@@ -49,7 +49,7 @@ def test_me_shows_and_changes_the_profile(api, user):
 def test_a_bad_phone_is_a_400_naming_phone_and_changes_nothing(api, user, phone):
     response = _patch(api, "/api/v1/me/", {"name": "Changed", "phone": phone})
     assert response.status_code == 400
-    assert "phone" in response.json()
+    assert response.json()["field"] == "phone"
     user.refresh_from_db()
     assert (user.name, user.phone) == ("Ada", "+44 20 7946 0000")
 
@@ -80,7 +80,7 @@ def test_an_address_is_saved_listed_changed_and_deleted(api, user):
 def test_missing_fields_are_a_400_naming_them_and_nothing_is_saved(api, user):
     response = api.post("/api/v1/me/addresses/", {"label": "Home"}, content_type="application/json")
     assert response.status_code == 400
-    assert {"recipient", "line1", "city", "postcode"} <= set(response.json())
+    assert {"recipient", "line1", "city", "postcode"} <= set(response.json()["errors"])
     assert not Address.objects.filter(user=user).exists()
 
 
@@ -89,7 +89,7 @@ def test_a_bad_address_phone_is_a_400_naming_phone(api, user):
         "/api/v1/me/addresses/", {**NEW_ADDRESS, "phone": "abc"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "phone" in response.json()
+    assert response.json()["field"] == "phone"
     assert not Address.objects.filter(user=user).exists()
 
 

@@ -34,6 +34,7 @@ def test_malformed_json_is_a_400_naming_the_problem(client):
     response = client.post("/api/v1/echo/", data="{not json", content_type="application/json")
     assert response.status_code == 400
     assert "JSON parse error" in response.json()["detail"]
+    assert response.json()["code"] == "parse_error"
 
 
 @pytest.mark.urls("tests.config.echo_urls")
@@ -45,6 +46,33 @@ def test_business_errors_become_a_4xx_with_detail_code_and_field(client):
         "code": "too_many",
         "field": "quantity",
     }
+
+
+def test_validation_errors_name_the_first_field_and_keep_every_message(api_client):
+    from tests.factories import UserFactory
+
+    api_client.force_authenticate(UserFactory())
+    response = api_client.post("/api/v1/cart/items/", {"quantity": "abc"}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "product"
+    assert body["code"] == "required"
+    assert body["detail"] == "product: This field is required."
+    assert body["errors"] == {
+        "product": ["This field is required."],
+        "quantity": ["A valid integer is required."],
+    }
+
+
+def test_drf_errors_have_the_same_shape_as_business_errors(api_client):
+    unauthenticated = api_client.get("/api/v1/cart/")
+    assert unauthenticated.status_code in (401, 403)
+    assert set(unauthenticated.json()) == {"detail", "code", "field"}
+    assert unauthenticated.json()["code"] == "not_authenticated"
+
+    wrong_method = api_client.delete("/api/v1/products/")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["code"] == "method_not_allowed"
 
 
 @pytest.mark.urls("tests.config.echo_urls")

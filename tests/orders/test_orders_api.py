@@ -120,7 +120,7 @@ def test_transition_to_an_unknown_status_is_a_400_naming_to(api_client):
         f"/api/v1/orders/{order.number}/transition/", {"to": "shipped"}, format="json"
     )
     assert response.status_code == 400
-    assert "to" in response.json()
+    assert response.json()["field"] == "to"
 
 
 def test_customers_may_not_use_the_staff_transition_on_their_own_order(api_client):
@@ -158,7 +158,7 @@ def test_staff_see_every_order_filtered_by_status_slot_and_date(api_client):
 def test_bad_filters_are_a_400_naming_the_filter(api_client, query):
     response = _as(api_client, fulfilment_staff()).get(f"/api/v1/orders/{query}")
     assert response.status_code == 400
-    assert query[1:].split("=")[0] in response.json()
+    assert response.json()["field"] == query[1:].split("=")[0]
 
 
 @pytest.mark.parametrize("count", [1, 25])
