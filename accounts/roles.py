@@ -15,6 +15,7 @@ MANAGER = "manager"
 _STAFF_PERMISSIONS = (
     "orders.view_order",
     "orders.fulfil_order",
+    "orders.view_orderline",
     "orders.view_orderevent",
     "orders.view_slot",
     "orders.view_product",

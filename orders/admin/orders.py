@@ -67,8 +67,24 @@ class OrderAdmin(admin.ModelAdmin):
         "paid_at",
         "updated_at",
     ]
-    fields = [*readonly_fields[:5], "delivery_address", "contact_name", "contact_email"]
-    fields += ["contact_phone", *readonly_fields[5:]]
+    fieldsets = (
+        (None, {"fields": ("number", "user", "status", "kind", "slot")}),
+        (
+            "Delivery and contact",
+            {"fields": ("delivery_address", "contact_name", "contact_email", "contact_phone")},
+        ),
+        (
+            "Money",
+            {
+                "fields": (
+                    ("coupon", "coupon_code"),
+                    ("subtotal", "tax", "delivery_fee"),
+                    ("discount", "total", "currency"),
+                )
+            },
+        ),
+        ("Dates", {"fields": ("placed_at", "paid_at", "updated_at")}),
+    )
 
     def has_add_permission(self, request):
         return False
@@ -116,8 +132,16 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(Coupon)
 class CouponAdmin(admin.ModelAdmin):
-    list_display = ["code", "kind", "value", "uses", "max_uses", "valid_from", "valid_until"]
-    list_display += ["is_active"]
+    list_display = [
+        "code",
+        "kind",
+        "value",
+        "uses",
+        "max_uses",
+        "valid_from",
+        "valid_until",
+        "is_active",
+    ]
     list_filter = ["is_active", "kind"]
     search_fields = ["code"]
     readonly_fields = ["uses", "created_at"]

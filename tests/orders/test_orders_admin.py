@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.services import user_role_assign
 from orders.models import Order, Product
 from orders.services.transitions import order_transition
 from tests.factories import UserFactory, fulfilment_staff, place_order
@@ -26,6 +27,21 @@ def test_order_admin_pages_render_with_lines_and_events(admin_client):
     assert b"Order placed." in page.content
     assert admin_client.get("/admin/orders/coupon/").status_code == 200
     assert admin_client.get("/admin/orders/slot/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["staff", "manager"])
+def test_a_staff_role_sees_an_order_with_its_lines_and_timeline_but_cannot_edit_money(client, role):
+    order = place_order()
+    member = UserFactory(is_staff=True)
+    user_role_assign(user=member, role=role)
+    client.force_login(member)
+
+    page = client.get(f"/admin/orders/order/{order.pk}/change/")
+
+    assert page.status_code == 200
+    assert order.lines.get().product_name.encode() in page.content
+    assert b"Order placed." in page.content
+    assert b'name="total"' not in page.content
 
 
 def test_advance_action_moves_paid_orders_one_step_and_reports_the_rest(admin_client):
