@@ -10,4 +10,8 @@ SCHEDULES = {
         "accounts.tasks.clear_expired_sessions",
         {"minute": "30", "hour": "3"},
     ),
+    "delete stale guest carts": (
+        "orders.tasks.delete_stale_guest_carts",
+        {"minute": "45", "hour": "3"},
+    ),
 }

@@ -1,5 +1,7 @@
 """Every write to a cart. The HTML views and the API call these, so each rule lives here once."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,6 +10,8 @@ from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Product
 
 # Where a guest's cart id is kept in the browser session until they sign in.
 GUEST_CART_SESSION_KEY = "cart_id"
+# A guest cart untouched for this long is deleted: well past the two weeks a session lives.
+GUEST_CART_MAX_AGE = timedelta(days=30)
 
 
 def cart_quantity_check(*, quantity: object) -> int:
@@ -125,3 +129,13 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
     Cart.objects.filter(pk=source.pk).delete()
     target.save(update_fields=["updated_at"])
     return target
+
+
+def carts_delete_stale_guest(*, now=None) -> int:
+    """Delete guest carts (no user) untouched for GUEST_CART_MAX_AGE; return how many.
+
+    One DELETE, so two workers running it at once simply share the rows.
+    """
+    cutoff = (now or timezone.now()) - GUEST_CART_MAX_AGE
+    _, by_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
+    return by_model.get(Cart._meta.label, 0)

@@ -1,10 +1,14 @@
 """The cart's rules, as the services enforce them for the pages and the API alike."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from orders.errors import CartGone, CartLineNotFound, ProductUnavailable, QuantityInvalid
 from orders.models import Cart, CartLine
-from orders.services.cart import cart_add, cart_line_update, cart_merge
+from orders.services.cart import GUEST_CART_MAX_AGE, cart_add, cart_line_update, cart_merge
+from orders.tasks import delete_stale_guest_carts
 from tests.concurrency import run_concurrently
 from tests.factories import CartFactory, CartLineFactory, ProductFactory, UserFactory
 
@@ -106,3 +110,16 @@ def test_adding_to_a_cart_merged_away_meanwhile_is_a_clear_conflict():
         cart_add(cart=guest, product_id=ProductFactory().pk, quantity=1)
 
     assert raised.value.status_code == 409
+
+
+@pytest.mark.django_db
+def test_stale_guest_carts_are_deleted_and_everything_else_kept():
+    stale_guest = CartLineFactory(cart__user=None).cart
+    fresh_guest = CartLineFactory(cart__user=None).cart
+    old_customer_cart = CartLineFactory().cart
+    long_ago = timezone.now() - GUEST_CART_MAX_AGE - timedelta(minutes=1)
+    Cart.objects.filter(pk__in=[stale_guest.pk, old_customer_cart.pk]).update(updated_at=long_ago)
+
+    assert delete_stale_guest_carts.delay().get() == 1
+
+    assert set(Cart.objects.values_list("pk", flat=True)) == {fresh_guest.pk, old_customer_cart.pk}
