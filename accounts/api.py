@@ -59,6 +59,7 @@ class AddressViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = AddressSerializer
+    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -120,7 +120,7 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
-    slot = django_filters.NumberFilter(field_name="slot_id")
+    slot = django_filters.ModelChoiceFilter(queryset=Slot.objects.all())
     date = django_filters.DateFilter(
         field_name="slot__starts_at", lookup_expr="date", label="Day of the order's slot"
     )

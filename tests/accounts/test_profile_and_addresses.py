@@ -114,6 +114,13 @@ def test_another_users_address_is_a_404_and_stays_as_it_was(api):
     assert api.get("/api/v1/me/addresses/").json()["results"] == []
 
 
+@pytest.mark.parametrize("address_id", ["abc", "1.5", "99999999999999999999"])
+def test_a_malformed_or_unknown_address_id_is_a_json_404(api, address_id):
+    response = api.get(f"/api/v1/me/addresses/{address_id}/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
 def test_listing_addresses_takes_the_same_queries_for_one_or_ten(
     api, user, django_assert_num_queries
 ):

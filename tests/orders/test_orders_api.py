@@ -154,7 +154,10 @@ def test_staff_see_every_order_filtered_by_status_slot_and_date(api_client):
     assert numbers(f"?status=paid&slot={tomorrow.pk}") == {b.number}
 
 
-@pytest.mark.parametrize("query", ["?status=lost", "?date=tomorrow", "?slot=x"])
+@pytest.mark.parametrize(
+    "query",
+    ["?status=lost", "?date=tomorrow", "?slot=x", "?slot=99999999999999999999", "?slot=0"],
+)
 def test_bad_filters_are_a_400_naming_the_filter(api_client, query):
     response = _as(api_client, fulfilment_staff()).get(f"/api/v1/orders/{query}")
     assert response.status_code == 400
