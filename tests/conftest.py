@@ -81,3 +81,12 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def real_worker_mode():
+    """Tasks go to the broker (Redis where REDIS_URL is set) instead of running in-process;
+    start one with celery.contrib.testing.worker.start_worker."""
+    celery_app.conf.update(task_always_eager=False)
+    yield
+    celery_app.conf.update(task_always_eager=True)

@@ -62,13 +62,6 @@ def test_production_logs_are_json_lines_carrying_the_request_id():
     assert not_found[0]["logger"] == "django.request"
 
 
-@pytest.fixture
-def real_worker_mode():
-    celery_app.conf.update(task_always_eager=False)
-    yield
-    celery_app.conf.update(task_always_eager=True)
-
-
 def test_a_task_queued_during_a_request_runs_with_that_request_id(real_worker_mode):
     seen_request_ids.clear()
     request_id = uuid.uuid4().hex

@@ -1,11 +1,14 @@
 """Unpaid orders expire after ORDER_PAYMENT_TIMEOUT and give their stock and slot place back."""
 
+import time
 from datetime import timedelta
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from orders.models import Order, Product, Slot
 from orders.services.transitions import order_transition, orders_expire_unpaid
 from orders.tasks import expire_unpaid_orders
@@ -96,3 +99,22 @@ def test_a_cancel_racing_an_expiry_gives_stock_back_once():
     assert Order.objects.get(pk=order.pk).status in {S.EXPIRED, S.CANCELLED}, results
     assert Product.objects.get(pk=product.pk).stock == 5
     assert Slot.objects.get(pk=order.slot_id).reserved == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_takes_the_expiry_job_from_redis_and_expires_the_order(real_worker_mode):
+    product = ProductFactory(stock=5)
+    order = place_order(products=[product], quantity=2)
+    _age(order, 30)
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        expire_unpaid_orders.delay()
+        for _ in range(200):
+            if Order.objects.get(pk=order.pk).status == S.EXPIRED:
+                break
+            time.sleep(0.05)
+
+    assert Order.objects.get(pk=order.pk).status == S.EXPIRED
+    assert Product.objects.get(pk=product.pk).stock == 5
