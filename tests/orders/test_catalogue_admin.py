@@ -30,20 +30,25 @@ def test_product_admin_lists_filters_and_searches(admin_client):
     assert list(low.context["cl"].result_list.values_list("name", flat=True)) == ["Seeded rye"]
 
 
-def test_stock_is_edited_inline_in_the_product_list(admin_client):
-    product = ProductFactory(stock=5)
-
-    response = admin_client.post(
+def _save_stock_in_the_list(admin_client, product, stock: str):
+    """Post the product list's inline-edit form, as the Save button under the list does."""
+    return admin_client.post(
         "/admin/orders/product/",
         {
             "form-TOTAL_FORMS": "1",
             "form-INITIAL_FORMS": "1",
             "form-0-id": str(product.pk),
-            "form-0-stock": "42",
+            "form-0-stock": stock,
             "form-0-is_active": "on",
             "_save": "Save",
         },
     )
+
+
+def test_stock_is_edited_inline_in_the_product_list(admin_client):
+    product = ProductFactory(stock=5)
+
+    response = _save_stock_in_the_list(admin_client, product, "42")
 
     assert response.status_code == 302
     product.refresh_from_db()
@@ -53,17 +58,7 @@ def test_stock_is_edited_inline_in_the_product_list(admin_client):
 def test_negative_stock_is_refused_in_the_admin(admin_client):
     product = ProductFactory(stock=5)
 
-    response = admin_client.post(
-        "/admin/orders/product/",
-        {
-            "form-TOTAL_FORMS": "1",
-            "form-INITIAL_FORMS": "1",
-            "form-0-id": str(product.pk),
-            "form-0-stock": "-1",
-            "form-0-is_active": "on",
-            "_save": "Save",
-        },
-    )
+    response = _save_stock_in_the_list(admin_client, product, "-1")
 
     assert response.status_code == 200
     product.refresh_from_db()
