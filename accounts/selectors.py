@@ -1,9 +1,15 @@
 """Reads of accounts data, each a fixed number of queries."""
 
+from allauth.account.utils import has_verified_email
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Address, User
+
+
+def user_email_verified(*, user: User) -> bool:
+    """Whether the user has confirmed an email address (allauth's EmailAddress)."""
+    return has_verified_email(user)
 
 
 def address_list(*, user: User) -> QuerySet[Address]:

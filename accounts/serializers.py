@@ -1,7 +1,7 @@
-from allauth.account.utils import has_verified_email
 from rest_framework import serializers
 
 from accounts.models import Address, User
+from accounts.selectors import user_email_verified
 from accounts.services import ADDRESS_FIELDS
 
 
@@ -15,7 +15,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email", "date_joined"]
 
     def get_email_verified(self, user) -> bool:
-        return has_verified_email(user)
+        return user_email_verified(user=user)
 
     def get_roles(self, user) -> list[str]:
         return sorted(group.name for group in user.groups.all())

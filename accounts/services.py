@@ -3,7 +3,6 @@
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from allauth.account.utils import has_verified_email
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
@@ -13,7 +12,7 @@ from django.db import transaction
 from accounts.errors import AddressLimitReached, EmailNotVerified, WrongPassword
 from accounts.models import MAX_ADDRESSES, Address, User
 from accounts.roles import CUSTOMER
-from accounts.selectors import address_list
+from accounts.selectors import address_list, user_email_verified
 from accounts.signals import user_data_export, user_erasing
 
 PROFILE_FIELDS = ("name", "phone")
@@ -32,7 +31,7 @@ ADDRESS_FIELDS = (
 
 def user_ensure_verified(*, user: User) -> None:
     """Checkout and payments need a verified email address: raise EmailNotVerified otherwise."""
-    if not has_verified_email(user):
+    if not user_email_verified(user=user):
         raise EmailNotVerified(
             "Please verify your email address before checking out: "
             "follow the link in the email we sent you."

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from orders.models import Order, OrderEvent, OrderLine, Slot
 from orders.selectors.orders import order_list
+from orders.selectors.slots import day_bounds
 from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
 from orders.services.transitions import (
     FULFIL_PERMISSION,
@@ -122,15 +123,19 @@ class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
     slot = django_filters.ModelChoiceFilter(queryset=Slot.objects.all())
     date = django_filters.DateFilter(
-        field_name="slot__starts_at", lookup_expr="date", label="Day of the order's slot"
+        field_name="slot__starts_at", method="filter_day", label="Day of the order's slot"
     )
     placed = django_filters.DateFilter(
-        field_name="placed_at", lookup_expr="date", label="Day the order was placed"
+        field_name="placed_at", method="filter_day", label="Day the order was placed"
     )
 
     class Meta:
         model = Order
         fields = ["status", "slot", "date", "placed"]
+
+    def filter_day(self, queryset, name, value):
+        start, end = day_bounds(value)
+        return queryset.filter(**{f"{name}__gte": start, f"{name}__lt": end})
 
 
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -8,10 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.errors import EmailNotVerified
-from accounts.services import user_ensure_verified
+from accounts.selectors import user_email_verified
 from config.errors import ApplicationError
-from orders.forms_checkout import PICKUP, CheckoutForm
+from orders.forms import PICKUP, CheckoutForm
 from orders.models import Cart, Slot
 from orders.selectors.cart import cart_summary
 from orders.selectors.slots import slot_list_upcoming
@@ -25,11 +24,6 @@ def checkout(request):
     if request.method == "POST":
         return _checkout_submit(request)
     summary = cart_summary(cart=Cart.objects.filter(user=request.user).first())
-    try:
-        user_ensure_verified(user=request.user)
-        verified = True
-    except EmailNotVerified:
-        verified = False
     slots = list(slot_list_upcoming()[:SLOTS_SHOWN])
     days = [
         (day, list(day_slots))
@@ -41,7 +35,7 @@ def checkout(request):
         "orders/checkout.html",
         {
             "cart": summary,
-            "verified": verified,
+            "verified": user_email_verified(user=request.user),
             "days": days,
             "addresses": list(request.user.addresses.all()),
             "pickup": PICKUP,
