@@ -1,10 +1,19 @@
 """Signals the orders app sends; other apps (notifications, payments) listen to them.
 
-order_changed is sent once per change of an order's status, after the transaction that
-made it commits (never for a change that rolled back). A new order is sent with
-from_status="" and to_status="pending_payment".
+order_changing is sent inside the transaction that changes an order's status, so what a
+receiver writes (a notification, a refund to make) commits or rolls back with the change:
+the outbox. order_changed is sent once per change after that transaction commits (never
+for a change that rolled back), for work that leaves the process. A new order is sent
+with from_status="" and to_status="pending_payment".
+
+payment_refunded is sent inside the transaction that records a refund as made.
 """
 
 from django.dispatch import Signal
 
-order_changed = Signal()  # kwargs: order, from_status, to_status, by (a user, or None: the system)
+# kwargs: order, from_status, to_status, by (a user, or None: the system), note
+order_changing = Signal()
+# kwargs: order, from_status, to_status, by
+order_changed = Signal()
+# kwargs: order, payment, amount
+payment_refunded = Signal()

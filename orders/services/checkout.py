@@ -44,7 +44,7 @@ from orders.models import (
     Slot,
 )
 from orders.services.slots import slot_reserve
-from orders.signals import order_changed
+from orders.signals import order_changed, order_changing
 
 CENT = Decimal("0.01")
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
@@ -258,6 +258,9 @@ def checkout_place(
     )
     CheckoutRequest.objects.create(user=user, key=key, fingerprint=fingerprint, order=order)
     CartLine.objects.filter(pk__in=[line["pk"] for line in cart_lines]).delete()
+    order_changing.send(
+        sender=Order, order=order, from_status="", to_status=order.status, by=user, note=""
+    )
 
     transaction.on_commit(
         lambda: order_changed.send(

@@ -16,7 +16,7 @@ from accounts.models import User
 from orders.errors import CancelNotAllowed, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.services.slots import slot_release
-from orders.signals import order_changed
+from orders.signals import order_changed, order_changing
 
 Status = Order.Status
 
@@ -153,6 +153,9 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     locked.save(update_fields=fields)
     OrderEvent.objects.create(
         order=locked, actor=by, from_status=from_status, to_status=to, note=note[:500]
+    )
+    order_changing.send(
+        sender=Order, order=locked, from_status=from_status, to_status=to, by=by, note=note
     )
     transaction.on_commit(
         lambda: order_changed.send(
