@@ -1,161 +1,17 @@
+"""Coupons, orders, their lines and timeline, and the checkout idempotency keys."""
+
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-MAX_LINE_QUANTITY = 99
-
-
-class Category(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name_plural = "categories"
-
-    def __str__(self):
-        return self.name
-
-
-class Product(models.Model):
-    """Something the shop sells. `price` is the unit price before tax, in SHOP_CURRENCY."""
-
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    sku = models.CharField("SKU", max_length=32, unique=True)
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
-    price = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
-    )
-    tax_rate = models.DecimalField(
-        max_digits=5,
-        decimal_places=4,
-        default=Decimal("0.2000"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text="As a fraction: 0.2000 is 20%.",
-    )
-    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
-    low_stock_threshold = models.PositiveIntegerField(default=5)
-    is_active = models.BooleanField("active", default=True)
-    image = models.ImageField(upload_to="products/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
-            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
-            models.CheckConstraint(
-                condition=Q(tax_rate__gte=0, tax_rate__lte=1), name="product_tax_rate_0_to_1"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["is_active", "category", "name"], name="product_active_category"),
-            models.Index(fields=["is_active", "name"], name="product_active_name"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def in_stock(self) -> bool:
-        return self.stock > 0
-
-    @property
-    def low_on_stock(self) -> bool:
-        return self.stock <= self.low_stock_threshold
-
-
-class Cart(models.Model):
-    """One per user; an anonymous browser's cart has no user and is found through its session."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="cart",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["updated_at"], name="cart_updated_at")]
-
-    def __str__(self):
-        return f"Cart {self.pk} of {self.user or 'a guest'}"
-
-
-class CartLine(models.Model):
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    quantity = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_LINE_QUANTITY)]
-    )
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["added_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["cart", "product"], name="cart_line_one_per_product"),
-            models.CheckConstraint(
-                condition=Q(quantity__gte=1, quantity__lte=MAX_LINE_QUANTITY),
-                name="cart_line_quantity_1_to_99",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.quantity} x {self.product}"
-
-
-class Slot(models.Model):
-    """A time window in which the shop delivers or hands over orders, for up to `capacity` orders.
-
-    `reserved` counts the live orders holding a place; orders.services.slots is the only writer.
-    """
-
-    class Kind(models.TextChoices):
-        DELIVERY = "delivery", "Delivery"
-        PICKUP = "pickup", "Pickup"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    capacity = models.PositiveIntegerField(help_text="How many orders this slot can take.")
-    reserved = models.PositiveIntegerField(default=0, editable=False)
-
-    class Meta:
-        ordering = ["starts_at", "kind", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(reserved__gte=0), name="slot_reserved_not_negative"),
-            models.CheckConstraint(
-                condition=Q(reserved__lte=models.F("capacity")),
-                name="slot_reserved_within_capacity",
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_it_starts"
-            ),
-        ]
-        indexes = [models.Index(fields=["kind", "starts_at"], name="slot_kind_starts_at")]
-
-    def __str__(self):
-        local = timezone.localtime(self.starts_at)
-        end = timezone.localtime(self.ends_at)
-        return f"{self.get_kind_display()} {local:%a %d %b %H:%M}-{end:%H:%M}"
-
-    @property
-    def remaining(self) -> int:
-        return max(self.capacity - self.reserved, 0)
+from orders.models.catalogue import Product
+from orders.models.slots import Slot
 
 
 class Coupon(models.Model):

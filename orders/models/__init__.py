@@ -1,0 +1,20 @@
+"""The orders app's models, one module per area; the public names are re-exported here."""
+
+from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
+from orders.models.catalogue import Category, Product
+from orders.models.orders import CheckoutRequest, Coupon, Order, OrderEvent, OrderLine
+from orders.models.slots import Slot
+
+__all__ = [
+    "MAX_LINE_QUANTITY",
+    "Cart",
+    "CartLine",
+    "Category",
+    "CheckoutRequest",
+    "Coupon",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Product",
+    "Slot",
+]

@@ -1,0 +1,72 @@
+"""The catalogue: categories and the products the shop sells."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    """Something the shop sells. `price` is the unit price before tax, in SHOP_CURRENCY."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    sku = models.CharField("SKU", max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    tax_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.2000"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="As a fraction: 0.2000 is 20%.",
+    )
+    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    low_stock_threshold = models.PositiveIntegerField(default=5)
+    is_active = models.BooleanField("active", default=True)
+    image = models.ImageField(upload_to="products/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(tax_rate__gte=0, tax_rate__lte=1), name="product_tax_rate_0_to_1"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_active", "category", "name"], name="product_active_category"),
+            models.Index(fields=["is_active", "name"], name="product_active_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def low_on_stock(self) -> bool:
+        return self.stock <= self.low_stock_threshold
