@@ -5,6 +5,7 @@ local-memory cache, console email, sandbox payments, DEBUG on). Production
 differs only by environment variables; see the README's configuration table.
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -294,6 +295,21 @@ MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 ORDER_CANCEL_WINDOW = timedelta(hours=env.float("ORDER_CANCEL_WINDOW_HOURS", default=24))
 ORDER_PAYMENT_TIMEOUT = timedelta(minutes=env.float("ORDER_PAYMENT_TIMEOUT_MINUTES", default=15))
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
+if PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
+    raise ImproperlyConfigured(
+        f"PAYMENT_PROVIDER={PAYMENT_PROVIDER!r} is not a payment provider: use sandbox or stripe."
+    )
+# Signs the sandbox's webhooks. Unset, it is derived from SECRET_KEY: secret, and stable.
+SANDBOX_WEBHOOK_SECRET = (
+    env.str("SANDBOX_WEBHOOK_SECRET", default="")
+    or hashlib.sha256(f"orderly-sandbox-webhook:{SECRET_KEY}".encode()).hexdigest()
+)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET."
+    )
 REPORT_HOUR = env.int("REPORT_HOUR", default=7)
 
 # --- Logging ----------------------------------------------------------------

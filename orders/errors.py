@@ -146,3 +146,49 @@ class TransitionNotAllowed(Conflict):
 
 class CancelNotAllowed(Conflict):
     default_code = "cancel_not_allowed"
+
+
+# --- Payments -----------------------------------------------------------------
+
+
+class PaymentNotAllowed(Conflict):
+    """The order is not waiting for payment (paid already, cancelled, expired)."""
+
+    default_code = "payment_not_allowed"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "status")
+        super().__init__(message, **kwargs)
+
+
+class PaymentProviderUnknown(NotFound):
+    default_code = "payment_provider_unknown"
+
+    def __init__(self, message: str = "There is no such payment provider.", **kwargs):
+        kwargs.setdefault("field", "provider")
+        super().__init__(message, **kwargs)
+
+
+class WebhookInvalid(ApplicationError):
+    """A webhook whose signature, timestamp or body cannot be trusted; nothing was applied."""
+
+    default_code = "webhook_invalid"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "signature")
+        super().__init__(message, **kwargs)
+
+
+class PaymentProviderUnavailable(ApplicationError):
+    """The provider could not be reached or refused the call; try again later."""
+
+    status_code = 503
+    default_code = "payment_provider_unavailable"
+
+
+class RefundNotAllowed(Conflict):
+    default_code = "refund_not_allowed"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "payment")
+        super().__init__(message, **kwargs)

@@ -8,7 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
+from orders.models import Order, Payment
 from orders.selectors.orders import order_get, order_list
+from orders.selectors.payments import payment_latest
 from orders.services.transitions import order_cancel, order_may_cancel
 
 ORDERS_PER_PAGE = 20
@@ -32,10 +34,20 @@ def _order_or_404(request, number: str):
 @login_required
 def order_detail(request, number: str):
     order = _order_or_404(request, number)
+    waiting = order.status == Order.Status.PENDING_PAYMENT
+    payment = payment_latest(order_id=order.pk) if waiting else None
     return render(
         request,
         "orders/order_detail.html",
-        {"order": order, "may_cancel": order_may_cancel(order=order, by=request.user)},
+        {
+            "order": order,
+            "may_cancel": order_may_cancel(order=order, by=request.user),
+            "may_pay": waiting and order.user_id == request.user.pk,
+            "payment": payment,
+            "confirming": request.GET.get("payment") == "returned"
+            and payment is not None
+            and payment.status == Payment.Status.PENDING,
+        },
     )
 
 
