@@ -57,7 +57,7 @@ class StripeProvider:
         if order.contact_email:
             params["customer_email"] = order.contact_email
         try:
-            session = self._client().checkout.sessions.create(
+            session = self._client().v1.checkout.sessions.create(
                 params=params, options={"idempotency_key": f"orderly-payment-{payment.pk}"}
             )
         except stripe.StripeError as error:
@@ -103,7 +103,7 @@ class StripeProvider:
     def refund(self, *, payment: Payment, amount: Decimal, key: str) -> str:
         session = payment.raw_event.get("data", {}).get("object", {})
         try:
-            refund = self._client().refunds.create(
+            refund = self._client().v1.refunds.create(
                 params={
                     "payment_intent": session["payment_intent"],
                     "amount": int(amount * MINOR_UNITS),
