@@ -1,8 +1,12 @@
 """Webhooks delivered many times at once, and a payment racing a cancel, on PostgreSQL."""
 
+import time
+
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.test import Client
 
+from config.celery import app as celery_app
 from orders.models import Order, OrderEvent, Payment, PaymentEvent, Refund
 from orders.services.transitions import order_cancel
 from tests.concurrency import run_concurrently
@@ -55,3 +59,26 @@ def test_a_payment_racing_a_cancel_is_never_left_paid_and_cancelled_without_a_re
     assert payment.status == Payment.Status.REFUNDED
     product.refresh_from_db()
     assert product.stock == 10
+
+
+@pytest.mark.redis
+def test_with_a_worker_the_sandbox_webhook_is_sent_by_a_task_and_the_page_confirms_it(
+    real_worker_mode,
+):
+    order = place_order()
+    payment = start_payment(order)
+    client = Client()
+    client.force_login(order.user)
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        response = client.post(f"/payments/sandbox/{payment.reference}/", {"outcome": "pay"})
+        waiting = client.get(response["Location"]).content.decode()
+        for _ in range(200):
+            if Order.objects.get(pk=order.pk).status == Order.Status.PAID:
+                break
+            time.sleep(0.05)
+
+    assert response["Location"] == f"/orders/{order.number}/?payment=returned"
+    assert "We are confirming your payment" in waiting or "Paid" in waiting
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
+    assert "We are confirming" not in client.get(response["Location"]).content.decode()
