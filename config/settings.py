@@ -157,6 +157,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
+# allauth's own OpenAPI description of the app API, at /_allauth/openapi.html (and .json).
+HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SHOP_NAME
 # usersessions tracks every browser session and every headless app token (both are
@@ -257,8 +259,13 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Orderly API",
-    "DESCRIPTION": "Catalogue, cart, slots, checkout, orders, payments and notifications.",
-    "VERSION": "1.3.0",
+    "DESCRIPTION": (
+        "Catalogue, cart, slots, checkout, orders, payments and notifications.\n\n"
+        "Sign up, sign in, verify the email and manage two-factor through allauth's headless "
+        "app API, documented at [/api/v1/docs/sign-in/](/api/v1/docs/sign-in/); send the "
+        "session token it returns as the `X-Session-Token` header on every call here."
+    ),
+    "VERSION": "1.4.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
