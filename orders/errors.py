@@ -23,6 +23,16 @@ class QuantityInvalid(ApplicationError):
         super().__init__(message, **kwargs)
 
 
+class NotEnoughStock(Conflict):
+    """The cart would hold more of a product than is left; nothing was added."""
+
+    default_code = "not_enough_stock"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "quantity")
+        super().__init__(message, **kwargs)
+
+
 class CartLineNotFound(NotFound):
     """No such line in this cart; another customer's line looks the same as a missing one."""
 
