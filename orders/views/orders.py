@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from config.errors import ApplicationError
 from orders.models import Order, Payment
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest
 from orders.services.transitions import order_cancel, order_may_cancel
+from orders.templatetags.money import money
 
 ORDERS_PER_PAGE = 20
 
@@ -51,10 +52,26 @@ def order_detail(request, number: str):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def order_cancel_view(request, number: str):
+    """GET asks first (it works without JavaScript); the POST it sends cancels."""
     order = _order_or_404(request, number)
+    if request.method == "GET":
+        lines = [f"Order {order.number} will be cancelled and its slot given up."]
+        if order.paid_at:
+            lines.append(f"Your payment of {money(order.total)} will be refunded in full.")
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": "Cancel this order?",
+                "lines": lines,
+                "button": "Yes, cancel the order",
+                "back_url": order.get_absolute_url(),
+                "back_label": "No, keep it",
+            },
+        )
     try:
         order_cancel(order=order, by=request.user, note="Cancelled on the website.")
     except ApplicationError as error:

@@ -62,6 +62,10 @@ def test_checkout_in_the_browser_places_an_order_and_it_can_be_cancelled(page, s
 
     page.click("text=Cancel this order")
     page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Cancel this order?"
+    screenshot("order-cancel-confirm")
+    page.click("text=Yes, cancel the order")
+    page.wait_for_load_state()
     assert f"Order {order.number} is cancelled." in page.content()
     screenshot("order-cancelled")
     assert Product.objects.get(pk=loaf.pk).stock == 10

@@ -178,6 +178,20 @@ def test_no_cancel_button_when_cancelling_is_not_allowed(client, customer):
     assert "Cancel this order" not in html
 
 
+def test_the_cancel_button_asks_first_and_changes_nothing_until_confirmed(client, customer):
+    order = order_transition(order=place_order(user=customer), to=S.PAID, by=None)
+
+    page = client.get(f"/orders/{order.number}/cancel/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Order {order.number} will be cancelled" in html
+    assert f"Your payment of £{order.total} will be refunded in full." in html
+    assert 'method="post"' in html
+    order.refresh_from_db()
+    assert order.status == S.PAID
+
+
 def test_cancelling_on_the_page_gives_stock_back_and_shows_the_timeline(client, customer):
     product = ProductFactory(stock=5)
     order = place_order(user=customer, products=[product], quantity=2)
