@@ -65,8 +65,7 @@ def address_create(*, user: User, data: dict[str, Any]) -> Address:
     User.objects.select_for_update().filter(pk=user.pk).first()
     if Address.objects.filter(user=user).count() >= MAX_ADDRESSES:
         raise AddressLimitReached(
-            f"You can save at most {MAX_ADDRESSES} addresses: delete one before adding another.",
-            field="addresses",
+            f"You can save at most {MAX_ADDRESSES} addresses: delete one before adding another."
         )
     return Address.objects.create(
         user=user, **{field: data[field] for field in ADDRESS_FIELDS if field in data}
@@ -145,7 +144,7 @@ def user_export(*, user: User) -> dict[str, Any]:
 def user_delete(*, user: User, password: str) -> None:
     """Erase the account: personal data goes, orders stay (anonymised), login ends for good."""
     if not password or not user.check_password(password):
-        raise WrongPassword("The password is not correct.", field="password")
+        raise WrongPassword()
     user = User.objects.select_for_update().get(pk=user.pk)
     user_erasing.send(sender=User, user=user)
     Address.objects.filter(user=user).delete()
