@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.errors import ApplicationError
+from config.pages import business_errors
 from orders.selectors.orders import order_get, order_list
 from orders.services.transitions import order_cancel, order_may_cancel
 
@@ -41,12 +41,9 @@ def order_detail(request, number: str):
 
 @require_POST
 @login_required
+@business_errors(fallback="order_detail")
 def order_cancel_view(request, number: str):
     order = _order_or_404(request, number)
-    try:
-        order_cancel(order=order, by=request.user, note="Cancelled on the website.")
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Order {order.number} is cancelled.")
+    order_cancel(order=order, by=request.user, note="Cancelled on the website.")
+    messages.success(request, f"Order {order.number} is cancelled.")
     return redirect(order)
