@@ -58,12 +58,17 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
     return user
 
 
+def address_limit_reached(*, count: int) -> bool:
+    """The one address limit: an account holds at most MAX_ADDRESSES."""
+    return count >= MAX_ADDRESSES
+
+
 @transaction.atomic
 def address_create(*, user: User, data: dict[str, Any]) -> Address:
     """Save a new address; an account holds at most MAX_ADDRESSES."""
     # Lock the user row so two requests at once cannot both save the 10th+1 address.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    if Address.objects.filter(user=user).count() >= MAX_ADDRESSES:
+    if address_limit_reached(count=Address.objects.filter(user=user).count()):
         raise AddressLimitReached(
             f"You can save at most {MAX_ADDRESSES} addresses: delete one before adding another."
         )

@@ -28,7 +28,7 @@ def account(request):
             "form": form,
             "addresses": addresses,
             "max_addresses": MAX_ADDRESSES,
-            "can_add_address": len(addresses) < MAX_ADDRESSES,
+            "can_add_address": not services.address_limit_reached(count=len(addresses)),
         },
     )
 

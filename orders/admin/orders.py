@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from config.errors import ApplicationError
+from orders import permissions
 from orders.models import Coupon, Order, OrderEvent, OrderLine
 from orders.services.transitions import (
     RELEASING,
@@ -127,7 +128,7 @@ class OrderAdmin(admin.ModelAdmin):
         self._apply(request, queryset, move, "Cancelled")
 
     def has_fulfil_permission(self, request):
-        return request.user.has_perm("orders.fulfil_order")
+        return request.user.has_perm(permissions.FULFIL)
 
 
 @admin.register(Coupon)
