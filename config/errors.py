@@ -34,3 +34,9 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     status_code = 409
     default_code = "conflict"
+
+
+class InvalidInput(ApplicationError):
+    """A value a service was asked to write fails the model's own validation."""
+
+    default_code = "invalid"
