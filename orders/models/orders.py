@@ -52,10 +52,6 @@ class Coupon(models.Model):
     def __str__(self):
         return self.code
 
-    @property
-    def uses_left(self) -> int:
-        return max(self.max_uses - self.uses, 0)
-
 
 class Order(models.Model):
     """A placed order. Only orders.services.transitions.order_transition changes `status`."""
