@@ -1,4 +1,8 @@
-"""The orders' section of a customer's personal-data export, one serializer per level."""
+"""The orders' section of a customer's personal-data export, one serializer per level.
+
+Everything an order holds goes out, but for the internal links to other rows (ids,
+the user, the product, the coupon); a field added to these models is exported too.
+"""
 
 from rest_framework import serializers
 
@@ -8,13 +12,13 @@ from orders.models import Order, OrderEvent, OrderLine
 class ExportOrderLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderLine
-        fields = ["product_name", "sku", "unit_price", "tax_rate", "quantity", "line_total"]
+        exclude = ["id", "order", "product"]
 
 
 class ExportOrderEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderEvent
-        fields = ["from_status", "to_status", "note", "created_at"]
+        exclude = ["id", "order", "actor"]
 
 
 class ExportOrderSerializer(serializers.ModelSerializer):
@@ -25,25 +29,4 @@ class ExportOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = [
-            "number",
-            "status",
-            "kind",
-            "slot_starts_at",
-            "slot_ends_at",
-            "delivery_address",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "coupon_code",
-            "subtotal",
-            "tax",
-            "delivery_fee",
-            "discount",
-            "total",
-            "currency",
-            "placed_at",
-            "paid_at",
-            "lines",
-            "events",
-        ]
+        exclude = ["id", "user", "slot", "coupon"]
