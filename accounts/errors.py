@@ -4,13 +4,13 @@ from config.errors import ApplicationError
 
 
 class EmailNotVerified(ApplicationError):
-    status_code = 403
-    default_code = "email_not_verified"
+    status_code, default_code = 403, "email_not_verified"
 
 
 class AddressLimitReached(ApplicationError):
-    default_code = "address_limit"
+    default_code, default_field = "address_limit", "addresses"
 
 
 class WrongPassword(ApplicationError):
-    default_code = "wrong_password"
+    default_code, default_field = "wrong_password", "password"
+    default_message = "The password is not correct."

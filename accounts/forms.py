@@ -1,7 +1,6 @@
 from django import forms
 
-from accounts.models import Address, User
-from accounts.services import ADDRESS_FIELDS
+from accounts.models import ADDRESS_FIELDS, Address, User
 
 
 class ProfileForm(forms.ModelForm):

@@ -55,6 +55,19 @@ class User(AbstractUser):
 
 
 MAX_ADDRESSES = 10
+# What a customer may write on their profile and on an address (forms, API, services).
+PROFILE_FIELDS = ("name", "phone")
+ADDRESS_FIELDS = (
+    "label",
+    "recipient",
+    "line1",
+    "line2",
+    "city",
+    "postcode",
+    "country",
+    "phone",
+    "instructions",
+)
 
 
 class Address(models.Model):

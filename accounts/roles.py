@@ -1,6 +1,8 @@
 """Roles are Django groups with permissions; views check permissions, never group names.
 
-ROLE_PERMISSIONS is the one table of who may do what. `roles_sync()` makes the
+ROLE_PERMISSIONS is the one table of who may do what. It names permissions as strings
+(accounts never imports orders); orders/permissions.py holds the same names for the
+checks, and a test keeps the two in step. `roles_sync()` makes the
 groups match it: called by the data migration 0003_roles and again after every
 `migrate` (accounts.apps), so permissions that later migrations add (the custom
 ones on orders.Order, for instance) are granted too.
@@ -21,7 +23,8 @@ _STAFF_PERMISSIONS = (
     "orders.view_product",
     "orders.view_category",
     "orders.view_payment",
-    "notifications.view_notification",
+    "orders.view_paymentevent",
+    "orders.view_refund",
 )
 
 

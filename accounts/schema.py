@@ -5,9 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 class XSessionTokenScheme(OpenApiAuthenticationExtension):
     # Replaces drf-spectacular's bundled allauth extension to say where the token comes from.
-    target_class = (
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication"
-    )
+    target_class = "accounts.authentication.SessionTokenAuthentication"
     name = "XSessionTokenAuth"
     priority = 1
 

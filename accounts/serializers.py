@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
-from accounts.models import Address, User
+from accounts.models import ADDRESS_FIELDS, Address, User
 from accounts.selectors import user_email_verified
-from accounts.services import ADDRESS_FIELDS
 
 
 class ProfileSerializer(serializers.ModelSerializer):

@@ -9,24 +9,13 @@ from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts import export
 from accounts.errors import AddressLimitReached, EmailNotVerified, WrongPassword
-from accounts.models import MAX_ADDRESSES, Address, User
+from accounts.models import ADDRESS_FIELDS, MAX_ADDRESSES, PROFILE_FIELDS, Address, User
 from accounts.roles import CUSTOMER
 from accounts.selectors import address_list, user_email_verified
 from accounts.signals import user_data_export, user_erasing
-
-PROFILE_FIELDS = ("name", "phone")
-ADDRESS_FIELDS = (
-    "label",
-    "recipient",
-    "line1",
-    "line2",
-    "city",
-    "postcode",
-    "country",
-    "phone",
-    "instructions",
-)
+from config.services import model_update, model_validate
 
 
 def user_ensure_verified(*, user: User) -> None:
@@ -49,13 +38,13 @@ def user_signup_complete(*, user: User) -> None:
 
 
 def profile_update(*, user: User, data: dict[str, Any]) -> User:
-    """Change name and/or phone (already validated by the form or serializer)."""
-    fields = [field for field in PROFILE_FIELDS if field in data]
-    for field in fields:
-        setattr(user, field, data[field])
-    if fields:
-        user.save(update_fields=fields)
-    return user
+    """Change name and/or phone; other keys are ignored, bad values raise InvalidInput."""
+    return model_update(instance=user, fields=PROFILE_FIELDS, data=data)
+
+
+def address_limit_reached(*, count: int) -> bool:
+    """The one address limit: an account holds at most MAX_ADDRESSES."""
+    return count >= MAX_ADDRESSES
 
 
 @transaction.atomic
@@ -63,23 +52,20 @@ def address_create(*, user: User, data: dict[str, Any]) -> Address:
     """Save a new address; an account holds at most MAX_ADDRESSES."""
     # Lock the user row so two requests at once cannot both save the 10th+1 address.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    if Address.objects.filter(user=user).count() >= MAX_ADDRESSES:
+    if address_limit_reached(count=Address.objects.filter(user=user).count()):
         raise AddressLimitReached(
-            f"You can save at most {MAX_ADDRESSES} addresses: delete one before adding another.",
-            field="addresses",
+            f"You can save at most {MAX_ADDRESSES} addresses: delete one before adding another."
         )
-    return Address.objects.create(
+    address = Address(
         user=user, **{field: data[field] for field in ADDRESS_FIELDS if field in data}
     )
+    model_validate(address, fields=ADDRESS_FIELDS)
+    address.save()
+    return address
 
 
 def address_update(*, address: Address, data: dict[str, Any]) -> Address:
-    fields = [field for field in ADDRESS_FIELDS if field in data]
-    for field in fields:
-        setattr(address, field, data[field])
-    if fields:
-        address.save(update_fields=fields)
-    return address
+    return model_update(instance=address, fields=ADDRESS_FIELDS, data=data)
 
 
 def address_delete(*, address: Address) -> None:
@@ -103,37 +89,15 @@ def user_export(*, user: User) -> dict[str, Any]:
 
     Other apps add their sections through the user_data_export signal.
     """
+    emails = EmailAddress.objects.filter(user=user).order_by("pk")
+    authenticators = Authenticator.objects.filter(user=user).order_by("pk")
+    sessions = UserSession.objects.filter(user=user).order_by("created_at")
     data: dict[str, Any] = {
-        "profile": {
-            "id": user.pk,
-            "email": user.email,
-            "name": user.name,
-            "phone": user.phone,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-            "roles": sorted(user.groups.values_list("name", flat=True)),
-        },
-        "email_addresses": [
-            {"email": email.email, "verified": email.verified, "primary": email.primary}
-            for email in EmailAddress.objects.filter(user=user).order_by("pk")
-        ],
-        "addresses": [
-            {"id": address.pk, **{field: getattr(address, field) for field in ADDRESS_FIELDS}}
-            for address in address_list(user=user)
-        ],
-        "two_factor": [
-            {"type": auth.type, "created_at": auth.created_at.isoformat()}
-            for auth in Authenticator.objects.filter(user=user).order_by("pk")
-        ],
-        "sessions": [
-            {
-                "ip": session.ip,
-                "user_agent": session.user_agent,
-                "created_at": session.created_at.isoformat(),
-                "last_seen_at": session.last_seen_at.isoformat(),
-            }
-            for session in UserSession.objects.filter(user=user).order_by("created_at")
-        ],
+        "profile": export.ExportProfileSerializer(user).data,
+        "email_addresses": export.ExportEmailAddressSerializer(emails, many=True).data,
+        "addresses": export.ExportAddressSerializer(address_list(user=user), many=True).data,
+        "two_factor": export.ExportAuthenticatorSerializer(authenticators, many=True).data,
+        "sessions": export.ExportSessionSerializer(sessions, many=True).data,
     }
     for _receiver, sections in user_data_export.send(sender=User, user=user):
         if sections:
@@ -145,7 +109,7 @@ def user_export(*, user: User) -> dict[str, Any]:
 def user_delete(*, user: User, password: str) -> None:
     """Erase the account: personal data goes, orders stay (anonymised), login ends for good."""
     if not password or not user.check_password(password):
-        raise WrongPassword("The password is not correct.", field="password")
+        raise WrongPassword()
     user = User.objects.select_for_update().get(pk=user.pk)
     user_erasing.send(sender=User, user=user)
     Address.objects.filter(user=user).delete()

@@ -11,6 +11,7 @@ from accounts import selectors, services
 from accounts.forms import AddressForm, DeleteAccountForm, ProfileForm
 from accounts.models import MAX_ADDRESSES
 from config.errors import ApplicationError
+from config.pages import business_errors
 
 
 @login_required
@@ -28,21 +29,18 @@ def account(request):
             "form": form,
             "addresses": addresses,
             "max_addresses": MAX_ADDRESSES,
-            "can_add_address": len(addresses) < MAX_ADDRESSES,
+            "can_add_address": not services.address_limit_reached(count=len(addresses)),
         },
     )
 
 
 @login_required
+@business_errors(fallback="accounts:account")
 def address_create(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.address_create(user=request.user, data=form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "The address is saved.")
+        services.address_create(user=request.user, data=form.cleaned_data)
+        messages.success(request, "The address is saved.")
         return redirect("accounts:account")
     return render(request, "accounts/address_form.html", {"form": form, "address": None})
 
@@ -102,16 +100,21 @@ def logout_all(request):
     return redirect("account_login")
 
 
+def _delete_refused(request, error: ApplicationError):
+    """A wrong password is shown on the form itself, next to the field."""
+    form = DeleteAccountForm(request.POST)
+    form.is_valid()
+    form.add_error(error.field, error.message)
+    return render(request, "accounts/delete.html", {"form": form})
+
+
 @login_required
+@business_errors(fallback="accounts:delete", reply=_delete_refused)
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_delete(user=request.user, password=form.cleaned_data["password"])
-        except ApplicationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            get_adapter(request).logout(request)
-            messages.success(request, "Your account is deleted. Thank you for shopping with us.")
-            return redirect("home")
+        services.user_delete(user=request.user, password=form.cleaned_data["password"])
+        get_adapter(request).logout(request)
+        messages.success(request, "Your account is deleted. Thank you for shopping with us.")
+        return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})

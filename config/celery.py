@@ -42,3 +42,10 @@ def _restore_request_id(task, **kwargs):
 def _forget_request_id(task, **kwargs):
     if not task.request.is_eager:
         clear_guid()
+
+
+def task_queue(name: str, *args) -> None:
+    """Queue the task registered as `name`, as its .delay() would (in-process where tasks
+    run eagerly). Services queue tasks by name: importing a tasks module would make every
+    page and API view that calls the service depend on the tasks surface."""
+    app.tasks[name].delay(*args)

@@ -5,4 +5,7 @@ class OrdersConfig(AppConfig):
     name = "orders"
 
     def ready(self):
-        from orders import receivers  # noqa: F401 - connects the signal receivers
+        from orders import (
+            receivers,  # noqa: F401 - connects the signal receivers
+            tasks,  # noqa: F401 - registers the tasks services queue by name
+        )

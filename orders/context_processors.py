@@ -10,7 +10,7 @@ def cart(request):
         "cart_count": SimpleLazyObject(
             lambda: cart_item_count(
                 user=getattr(request, "user", None),
-                cart_id=request.session.get(GUEST_CART_SESSION_KEY)
+                guest_cart_id=request.session.get(GUEST_CART_SESSION_KEY)
                 if hasattr(request, "session")
                 else None,
             )

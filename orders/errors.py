@@ -1,4 +1,8 @@
-"""The business errors of the orders app, raised by orders.services."""
+"""The business errors of the orders app, raised by orders.services.
+
+400: the request itself is wrong (fix it and retry); 409: the shop's state refuses it
+right now (stock, slot places, coupon uses, open orders, the order's status).
+"""
 
 from config.errors import ApplicationError, Conflict, NotFound
 
@@ -6,21 +10,14 @@ from config.errors import ApplicationError, Conflict, NotFound
 class ProductUnavailable(ApplicationError):
     """The product does not exist or is not for sale (inactive)."""
 
-    default_code = "product_unavailable"
-
-    def __init__(self, message: str = "This product is not available.", **kwargs):
-        kwargs.setdefault("field", "product")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "product_unavailable", "product"
+    default_message = "This product is not available."
 
 
 class QuantityInvalid(ApplicationError):
     """A cart quantity outside 1..MAX_LINE_QUANTITY, or not a whole number."""
 
-    default_code = "quantity_invalid"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "quantity")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "quantity_invalid", "quantity"
 
 
 class NotEnoughStock(Conflict):
@@ -36,92 +33,53 @@ class NotEnoughStock(Conflict):
 class CartLineNotFound(NotFound):
     """No such line in this cart; another customer's line looks the same as a missing one."""
 
-    default_code = "cart_line_not_found"
-
-    def __init__(self, message: str = "No such line in your cart.", **kwargs):
-        kwargs.setdefault("field", "id")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "cart_line_not_found", "id"
+    default_message = "No such line in your cart."
 
 
 class CartGone(Conflict):
     """The cart was merged into another (its owner signed in) while this request ran."""
 
-    default_code = "cart_gone"
-
-    def __init__(self, message: str = "Your cart has changed: please reload it.", **kwargs):
-        kwargs.setdefault("field", "cart")
-        super().__init__(message, **kwargs)
-
-
-# --- Checkout, slots, coupons and orders -------------------------------------
-# 400: the request itself is wrong (fix it and retry); 409: the shop's state refuses it
-# right now (stock, slot places, coupon uses, open orders, the order's status).
+    default_code, default_field = "cart_gone", "cart"
+    default_message = "Your cart has changed: please reload it."
 
 
 class EmptyCart(ApplicationError):
-    default_code = "cart_empty"
-
-    def __init__(self, message: str = "Your cart is empty.", **kwargs):
-        kwargs.setdefault("field", "cart")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "cart_empty", "cart"
+    default_message = "Your cart is empty."
 
 
 class OutOfStock(Conflict):
     """One or more cart lines cannot be sold; the message names every product at fault."""
 
-    default_code = "out_of_stock"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "lines")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "out_of_stock", "lines"
 
 
 class SlotUnavailable(ApplicationError):
     """No such slot, or it has started, or it is of the wrong kind."""
 
-    default_code = "slot_unavailable"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "slot")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "slot_unavailable", "slot"
 
 
 class SlotFull(Conflict):
-    default_code = "slot_full"
-
-    def __init__(
-        self, message: str = "This slot is fully booked: please choose another.", **kwargs
-    ):
-        kwargs.setdefault("field", "slot")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "slot_full", "slot"
+    default_message = "This slot is fully booked: please choose another."
 
 
 class AddressInvalid(ApplicationError):
     """Delivery needs one of the customer's own addresses; pickup takes none."""
 
-    default_code = "address_invalid"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "address")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "address_invalid", "address"
 
 
 class CouponInvalid(ApplicationError):
     """Unknown, inactive, not yet valid or expired coupon code."""
 
-    default_code = "coupon_invalid"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "coupon")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "coupon_invalid", "coupon"
 
 
 class CouponExhausted(Conflict):
-    default_code = "coupon_exhausted"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "coupon")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "coupon_exhausted", "coupon"
 
 
 class TooManyOpenOrders(Conflict):
@@ -129,29 +87,17 @@ class TooManyOpenOrders(Conflict):
 
 
 class IdempotencyKeyInvalid(ApplicationError):
-    default_code = "idempotency_key_invalid"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "Idempotency-Key")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "idempotency_key_invalid", "Idempotency-Key"
 
 
 class IdempotencyKeyReused(Conflict):
     """The key was already used for a checkout with a different slot, address or coupon."""
 
-    default_code = "idempotency_key_reused"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "Idempotency-Key")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "idempotency_key_reused", "Idempotency-Key"
 
 
 class TransitionNotAllowed(Conflict):
-    default_code = "transition_not_allowed"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "to")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "transition_not_allowed", "to"
 
 
 class CancelNotAllowed(Conflict):

@@ -5,7 +5,8 @@ from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_erasing
-from orders.models import Cart, Order
+from orders.models import Order
+from orders.selectors.cart import cart_get
 from orders.services.account_data import orders_anonymise, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
 from orders.services.payments import payments_refund_for_order
@@ -22,7 +23,7 @@ def merge_guest_cart_at_login(sender, request, user, **kwargs):
     if session is None:
         return
     cart_id = session.pop(GUEST_CART_SESSION_KEY, None)
-    guest_cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    guest_cart = cart_get(guest_cart_id=cart_id)
     if guest_cart is not None:
         cart_merge(source=guest_cart, target=cart_get_or_create(user=user))
 

@@ -5,9 +5,10 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from config.errors import ApplicationError
+from orders import permissions
 from orders.admin.payments import PaymentInline
 from orders.models import Coupon, Order, OrderEvent, OrderLine
-from orders.services.payments import REFUND_PERMISSION, order_refund
+from orders.services.payments import order_refund
 from orders.services.transitions import (
     RELEASING,
     SYSTEM_ONLY,
@@ -152,10 +153,10 @@ class OrderAdmin(admin.ModelAdmin):
         self._apply(request, queryset, move, "Refund started for")
 
     def has_refund_permission(self, request):
-        return request.user.has_perm(REFUND_PERMISSION)
+        return request.user.has_perm(permissions.REFUND)
 
     def has_fulfil_permission(self, request):
-        return request.user.has_perm("orders.fulfil_order")
+        return request.user.has_perm(permissions.FULFIL)
 
 
 @admin.register(Coupon)

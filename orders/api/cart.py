@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from orders.errors import CartLineNotFound
 from orders.models import Cart, CartLine
-from orders.selectors.cart import CartSummary, cart_summary
+from orders.selectors.cart import CartSummary, cart_get, cart_summary
 from orders.services import cart as cart_services
 
 
@@ -52,7 +52,7 @@ class CartItemUpdateSerializer(serializers.Serializer):
 
 
 def _cart_response(user, *, status_code: int = status.HTTP_200_OK) -> Response:
-    summary = cart_summary(cart=Cart.objects.filter(user=user).first())
+    summary = cart_summary(cart=cart_get(user=user))
     return Response(CartSerializer(summary).data, status=status_code)
 
 
@@ -94,7 +94,7 @@ class CartItemViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _own_cart(self) -> Cart:
-        cart = Cart.objects.filter(user=self.request.user).first()
+        cart = cart_get(user=self.request.user)
         if cart is None:
             raise CartLineNotFound()
         return cart

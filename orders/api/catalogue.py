@@ -1,18 +1,19 @@
 """The public catalogue API: categories and active products."""
 
+import django_filters
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from orders.models import Category, Product
-from orders.selectors.catalogue import category_list, product_list
+from orders.selectors.catalogue import (
+    category_list,
+    product_list,
+    products_in_category,
+    products_matching,
+)
 
 SEARCH_MAX_LENGTH = 100
 
@@ -68,27 +69,40 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
         return category_list()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("category", str, description="Only this category (its slug)."),
-            OpenApiParameter("search", str, description="Words to find in name or description."),
-        ]
+class ProductFilter(django_filters.FilterSet):
+    """The product list's filters; the rules themselves are the catalogue selectors'."""
+
+    category = django_filters.CharFilter(
+        method="filter_category", help_text="Only this category (its slug)."
     )
-)
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text=f"Words to find in name or description (the first {SEARCH_MAX_LENGTH} "
+        "characters count).",
+    )
+
+    class Meta:
+        model = Product
+        fields = ["category", "search"]
+
+    def filter_category(self, queryset, name, value):
+        return products_in_category(queryset, category=value)
+
+    def filter_search(self, queryset, name, value):
+        return products_matching(queryset, search=value[:SEARCH_MAX_LENGTH])
+
+
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """Products for sale. Inactive products are absent from lists and a 404 by slug."""
 
     permission_classes = [AllowAny]
     serializer_class = ProductSerializer
     lookup_field = "slug"
-    filter_backends = []
+    filterset_class = ProductFilter
 
     def get_queryset(self):
-        if self.action != "list":
-            return product_list()
-        params = self.request.query_params
-        return product_list(
-            category=params.get("category") or None,
-            search=params.get("search", "")[:SEARCH_MAX_LENGTH],
-        )
+        return product_list()
+
+    def filter_queryset(self, queryset):
+        # The filters narrow the list; a product's own page is found by its slug alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset

@@ -3,28 +3,19 @@
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from orders import permissions
 from orders.models import Order, OrderEvent, OrderLine, Slot
 from orders.selectors.orders import order_list
 from orders.selectors.slots import day_bounds
 from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
 from orders.services.payments import payment_start
-from orders.services.transitions import (
-    FULFIL_PERMISSION,
-    order_cancel,
-    order_may_cancel,
-    order_transition,
-)
+from orders.services.transitions import order_cancel, order_may_cancel, order_transition
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -57,17 +48,16 @@ class OrderEventSerializer(serializers.ModelSerializer):
         help_text='"" when the order was placed.',
     )
     to_status = serializers.ChoiceField(choices=Order.Status.choices, read_only=True)
-    by = serializers.SerializerMethodField(help_text="customer, staff or system")
+    by = serializers.ChoiceField(
+        source="acted_by",
+        choices=OrderEvent.ACTED_BY,
+        read_only=True,
+        help_text="Who made the change.",
+    )
 
     class Meta:
         model = OrderEvent
         fields = ["from_status", "to_status", "by", "note", "created_at"]
-
-    @extend_schema_field(serializers.ChoiceField(choices=["customer", "staff", "system"]))
-    def get_by(self, event: OrderEvent) -> str:
-        if event.actor_id is None:
-            return "system"
-        return "customer" if event.actor_id == event.order.user_id else "staff"
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -209,7 +199,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def transition(self, request, number=None):
         order = self.get_object()
-        if not request.user.has_perm(FULFIL_PERMISSION):
+        if not request.user.has_perm(permissions.FULFIL):
             raise PermissionDenied("Only shop staff move orders through fulfilment.")
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -52,10 +52,6 @@ class Coupon(models.Model):
     def __str__(self):
         return self.code
 
-    @property
-    def uses_left(self) -> int:
-        return max(self.max_uses - self.uses, 0)
-
 
 class Order(models.Model):
     """A placed order. Only orders.services.transitions.order_transition changes `status`."""
@@ -172,11 +168,21 @@ class OrderEvent(models.Model):
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Who made the change, as the timeline and the API name it.
+    ACTED_BY = ("customer", "staff", "system")
+
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.order_id}: {self.from_status or 'new'} → {self.to_status}"
+
+    @property
+    def acted_by(self) -> str:
+        """ "system" (no actor), "customer" (the order's own customer) or "staff" (anyone else)."""
+        if self.actor_id is None:
+            return "system"
+        return "customer" if self.actor_id == self.order.user_id else "staff"
 
 
 class CheckoutRequest(models.Model):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from orders.models import Cart, CartLine, Product
 
@@ -61,12 +61,25 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
     return CartSummary(lines=lines, total=total)
 
 
-def cart_item_count(*, user=None, cart_id: int | None = None) -> int:
-    """How many items the badge shows: a user's cart, or a guest's cart by its id."""
+def _cart_owned(*, user, guest_cart_id: int | None, prefix: str = "") -> Q | None:
+    """The one rule for whose cart a request works on: a signed-in user's own cart, else
+    the guest cart (no user) whose id the session holds; None when there is neither."""
     if user is not None and user.is_authenticated:
-        lines = CartLine.objects.filter(cart__user=user)
-    elif cart_id is not None:
-        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
-    else:
+        return Q(**{f"{prefix}user": user})
+    if guest_cart_id:
+        return Q(**{f"{prefix}pk": guest_cart_id, f"{prefix}user__isnull": True})
+    return None
+
+
+def cart_get(*, user=None, guest_cart_id: int | None = None) -> Cart | None:
+    """This request's cart: the signed-in user's, or the guest cart whose id the session holds."""
+    owned = _cart_owned(user=user, guest_cart_id=guest_cart_id)
+    return None if owned is None else Cart.objects.filter(owned).first()
+
+
+def cart_item_count(*, user=None, guest_cart_id: int | None = None) -> int:
+    """How many items the badge shows, in one query."""
+    owned = _cart_owned(user=user, guest_cart_id=guest_cart_id, prefix="cart__")
+    if owned is None:
         return 0
-    return lines.aggregate(n=Sum("quantity"))["n"] or 0
+    return CartLine.objects.filter(owned).aggregate(n=Sum("quantity"))["n"] or 0

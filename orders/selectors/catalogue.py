@@ -40,8 +40,15 @@ def product_list(*, category: str | None = None, search: str = "") -> QuerySet[P
     products = (
         Product.objects.filter(is_active=True).select_related("category").order_by("name", "pk")
     )
-    if category:
-        products = products.filter(category__slug=category)
+    return products_matching(products_in_category(products, category=category), search=search)
+
+
+def products_in_category(products: QuerySet[Product], *, category: str | None) -> QuerySet[Product]:
+    return products.filter(category__slug=category) if category else products
+
+
+def products_matching(products: QuerySet[Product], *, search: str) -> QuerySet[Product]:
+    """The products that match a search, closest first (see product_list)."""
     search = search.strip()
     if not search:
         return products

@@ -3,9 +3,8 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from orders import permissions
 from orders.models import Order, OrderEvent
-
-STAFF_PERMISSIONS = ("orders.view_order", "orders.fulfil_order")
 
 
 def order_list(*, user: User) -> QuerySet[Order]:
@@ -13,7 +12,7 @@ def order_list(*, user: User) -> QuerySet[Order]:
     orders = Order.objects.select_related("slot").prefetch_related(
         "lines", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
     )
-    if any(user.has_perm(perm) for perm in STAFF_PERMISSIONS):
+    if any(user.has_perm(perm) for perm in permissions.SEE_ALL_ORDERS):
         return orders
     return orders.filter(user=user)
 

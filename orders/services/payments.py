@@ -13,8 +13,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from accounts.models import User
+from config.celery import task_queue
+from orders import permissions
 from orders.errors import PaymentNotAllowed, PaymentProviderUnavailable, RefundNotAllowed
 from orders.models import Order, Payment, PaymentEvent, Refund
 from orders.payments import ProviderEvent, provider_get, provider_of
@@ -25,7 +28,6 @@ from orders.signals import payment_refunded
 
 logger = logging.getLogger(__name__)
 
-REFUND_PERMISSION = "orders.refund_order"
 REFUND_FIRST_RETRY = timedelta(minutes=1)
 REFUND_LONGEST_WAIT = timedelta(hours=6)
 Outcome = PaymentEvent.Outcome
@@ -185,10 +187,10 @@ def refund_request(*, payment: Payment, reason: str) -> Refund:
         },
     )
     if created:
-        # Imported here: the tasks module imports this one.
-        from orders.tasks import refund_execute
-
-        transaction.on_commit(lambda: refund_execute.delay(refund.pk), robust=True)
+        # robust: a broker that is down leaves the refund due, and retry_due_refunds makes it.
+        transaction.on_commit(
+            lambda: task_queue("orders.tasks.refund_execute", refund.pk), robust=True
+        )
     return refund
 
 
@@ -203,7 +205,7 @@ def payments_refund_for_order(*, order: Order, reason: str) -> list[Refund]:
 @transaction.atomic
 def order_refund(*, order: Order, by: User, reason: str = "") -> Refund:
     """A manager refunds an order's payment in full, whatever its status (the order stays)."""
-    if not by.has_perm(REFUND_PERMISSION):
+    if not by.has_perm(permissions.REFUND):
         raise PermissionDenied("Only managers can refund payments.")
     locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
     refunds = payments_refund_for_order(
@@ -293,7 +295,9 @@ def sandbox_payment_submit(*, payment: Payment, by: User, succeeded: bool) -> No
             f"This payment is already {payment.get_status_display().lower()}: go back to "
             "the order to pay again."
         )
-    # Imported here: the tasks module imports this one.
-    from orders.tasks import send_sandbox_webhook
-
-    send_sandbox_webhook.delay(payment.pk, f"evt_{uuid4().hex}", succeeded)
+    try:
+        task_queue("orders.tasks.send_sandbox_webhook", payment.pk, f"evt_{uuid4().hex}", succeeded)
+    except OperationalError as error:
+        raise PaymentProviderUnavailable(
+            "The sandbox cannot send its answer right now: please press the button again."
+        ) from error

@@ -13,6 +13,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from accounts.models import User
+from orders import permissions
 from orders.errors import CancelNotAllowed, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.services.slots import slot_release
@@ -38,8 +39,6 @@ RELEASING = {Status.CANCELLED, Status.EXPIRED}
 # Only the kind of order they name may go through these.
 KIND_ONLY = {Status.READY: Order.Kind.PICKUP, Status.OUT_FOR_DELIVERY: Order.Kind.DELIVERY}
 
-FULFIL_PERMISSION = "orders.fulfil_order"
-
 
 def order_next_statuses(*, order: Order) -> list[str]:
     """The moves the table allows from the order's status for its kind (for buttons)."""
@@ -59,7 +58,7 @@ def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None 
     """
     if Status.CANCELLED not in TRANSITIONS[order.status]:
         return f"An order that is {order.get_status_display().lower()} cannot be cancelled."
-    if by is None or by.has_perm(FULFIL_PERMISSION):
+    if by is None or by.has_perm(permissions.FULFIL):
         return ""
     if order.user_id != by.pk:
         return "Only the customer who placed the order can cancel it."
@@ -87,7 +86,7 @@ def _actor_refusal(*, order: Order, to: str, by: User | None) -> str:
         return f"Only the shop's systems move an order to {Status(to).label.lower()}."
     if to == Status.CANCELLED:
         return order_cancel_refusal(order=order, by=by)
-    if not by.has_perm(FULFIL_PERMISSION):
+    if not by.has_perm(permissions.FULFIL):
         return "Only shop staff move orders through fulfilment."
     return ""
 

@@ -1,30 +1,31 @@
-"""The cart page and its forms. Plain posts that redirect; with htmx, fragments swapped in place."""
+"""The cart page and its forms. Plain posts that redirect; with htmx, fragments swapped in place.
+
+Business errors (a bad quantity, a product no longer for sale) are answered by
+config.pages: a message and a redirect back; with htmx, the fragment below shows
+the error in place. A line that is not in this cart is a 404, as in the API.
+"""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import ApplicationError
+from config.pages import business_errors, safe_back_url
 from orders.forms import CartAddForm, CartLineUpdateForm
 from orders.models import Cart
-from orders.selectors.cart import cart_summary
+from orders.selectors.cart import cart_get, cart_summary
 from orders.services import cart as cart_services
 from orders.services.cart import GUEST_CART_SESSION_KEY
 
 
 def request_cart(request, *, create: bool = False) -> Cart | None:
-    """The signed-in user's cart, or the guest cart whose id the session holds."""
-    if request.user.is_authenticated:
-        if create:
-            return cart_services.cart_get_or_create(user=request.user)
-        return Cart.objects.filter(user=request.user).first()
-    cart_id = request.session.get(GUEST_CART_SESSION_KEY)
-    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    """This request's cart (see cart_get); with `create`, made on first use."""
+    cart = cart_get(user=request.user, guest_cart_id=request.session.get(GUEST_CART_SESSION_KEY))
     if cart is None and create:
+        if request.user.is_authenticated:
+            return cart_services.cart_get_or_create(user=request.user)
         cart = cart_services.cart_create_for_guest()
         request.session[GUEST_CART_SESSION_KEY] = cart.pk
     return cart
@@ -49,23 +50,8 @@ def cart_page(request):
     return _vary_on_htmx(render(request, "orders/cart.html", {"cart": summary}))
 
 
-@require_POST
-def cart_add(request):
-    form = CartAddForm(request.POST)
-    notice = error = ""
-    if not form.is_valid():
-        error = _form_error(form)
-    else:
-        try:
-            line = cart_services.cart_add(
-                cart=request_cart(request, create=True),
-                product_id=form.cleaned_data["product"],
-                quantity=form.cleaned_data["quantity"],
-            )
-        except ApplicationError as exc:
-            error = exc.message
-        else:
-            notice = f"{line.product.name} ({form.cleaned_data['quantity']}) added to your cart."
+def _add_result(request, *, notice: str = "", error: str = ""):
+    """After an add from a product: the result in place for htmx, else back where it was."""
     if _is_htmx(request):
         context = {"notice": notice, "error": error}
         return _vary_on_htmx(render(request, "orders/_add_result.html", context))
@@ -73,12 +59,26 @@ def cart_add(request):
         messages.error(request, error)
     else:
         messages.success(request, notice)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("cart")
-    return redirect(next_url)
+    return redirect(safe_back_url(request, fallback="cart"))
+
+
+def _add_refused(request, error: ApplicationError):
+    return _add_result(request, error=error.message)
+
+
+@require_POST
+@business_errors(fallback="cart", reply=_add_refused)
+def cart_add(request):
+    form = CartAddForm(request.POST)
+    if not form.is_valid():
+        return _add_result(request, error=_form_error(form))
+    line = cart_services.cart_add(
+        cart=request_cart(request, create=True),
+        product_id=form.cleaned_data["product"],
+        quantity=form.cleaned_data["quantity"],
+    )
+    quantity = form.cleaned_data["quantity"]
+    return _add_result(request, notice=f"{line.product.name} ({quantity}) added to your cart.")
 
 
 def _cart_changed(request, *, notice: str = "", error: str = ""):
@@ -94,38 +94,31 @@ def _cart_changed(request, *, notice: str = "", error: str = ""):
     return redirect("cart")
 
 
+def _change_refused(request, error: ApplicationError):
+    return _cart_changed(request, error=error.message)
+
+
+def _own_cart(request) -> Cart:
+    cart = request_cart(request)
+    if cart is None:
+        raise Http404("You have no cart yet.")
+    return cart
+
+
 @require_POST
+@business_errors(fallback="cart", reply=_change_refused)
 def cart_line_update(request, line_id: int):
     form = CartLineUpdateForm(request.POST)
     if not form.is_valid():
         return _cart_changed(request, error=_form_error(form))
-    return _cart_change(
-        request,
-        lambda cart: cart_services.cart_line_update(
-            cart=cart, line_id=line_id, quantity=form.cleaned_data["quantity"]
-        ),
-        notice="Your cart is updated.",
+    cart_services.cart_line_update(
+        cart=_own_cart(request), line_id=line_id, quantity=form.cleaned_data["quantity"]
     )
+    return _cart_changed(request, notice="Your cart is updated.")
 
 
 @require_POST
+@business_errors(fallback="cart", reply=_change_refused)
 def cart_line_remove(request, line_id: int):
-    return _cart_change(
-        request,
-        lambda cart: cart_services.cart_line_remove(cart=cart, line_id=line_id),
-        notice="Removed from your cart.",
-    )
-
-
-def _cart_change(request, change, *, notice: str):
-    """Apply a change to the request's cart; a line that is not in it is a 404, as in the API."""
-    cart = request_cart(request)
-    if cart is None:
-        raise Http404("You have no cart yet.")
-    try:
-        change(cart)
-    except ApplicationError as exc:
-        if exc.status_code == 404:
-            raise Http404(exc.message) from exc
-        return _cart_changed(request, error=exc.message)
-    return _cart_changed(request, notice=notice)
+    cart_services.cart_line_remove(cart=_own_cart(request), line_id=line_id)
+    return _cart_changed(request, notice="Removed from your cart.")

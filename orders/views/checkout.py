@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.selectors import user_email_verified
-from config.errors import ApplicationError
+from config.pages import business_errors
 from orders.forms import PICKUP, CheckoutForm
-from orders.models import Cart, Order, Slot
-from orders.selectors.cart import cart_summary
+from orders.models import Order, Slot
+from orders.selectors.cart import cart_get, cart_summary
 from orders.selectors.slots import slot_list_upcoming
 from orders.services.checkout import checkout_place, order_totals
 from orders.views.payments import order_payment_redirect
@@ -21,10 +21,11 @@ SLOTS_SHOWN = 84
 
 
 @login_required
+@business_errors(fallback="checkout")
 def checkout(request):
     if request.method == "POST":
         return _checkout_submit(request)
-    summary = cart_summary(cart=Cart.objects.filter(user=request.user).first())
+    summary = cart_summary(cart=cart_get(user=request.user))
     slots = list(slot_list_upcoming()[:SLOTS_SHOWN])
     days = [
         (day, list(day_slots))
@@ -52,17 +53,13 @@ def _checkout_submit(request):
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("checkout")
-    try:
-        order, created = checkout_place(
-            user=request.user,
-            slot_id=form.cleaned_data["slot"],
-            address_id=form.cleaned_data["address"],
-            coupon_code=form.cleaned_data["coupon"],
-            idempotency_key=form.cleaned_data["token"],
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("checkout")
+    order, created = checkout_place(
+        user=request.user,
+        slot_id=form.cleaned_data["slot"],
+        address_id=form.cleaned_data["address"],
+        coupon_code=form.cleaned_data["coupon"],
+        idempotency_key=form.cleaned_data["token"],
+    )
     if created:
         messages.success(request, f"Thank you! Your order {order.number} is placed.")
     if order.status != Order.Status.PENDING_PAYMENT:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from config.errors import ApplicationError
+from config.pages import business_errors
 from orders.models import Order, Payment
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest
@@ -54,6 +54,7 @@ def order_detail(request, number: str):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@business_errors(fallback="order_detail")
 def order_cancel_view(request, number: str):
     """GET asks first (it works without JavaScript); the POST it sends cancels."""
     order = _order_or_404(request, number)
@@ -72,10 +73,6 @@ def order_cancel_view(request, number: str):
                 "back_label": "No, keep it",
             },
         )
-    try:
-        order_cancel(order=order, by=request.user, note="Cancelled on the website.")
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Order {order.number} is cancelled.")
+    order_cancel(order=order, by=request.user, note="Cancelled on the website.")
+    messages.success(request, f"Order {order.number} is cancelled.")
     return redirect(order)

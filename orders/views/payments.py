@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
+from config.pages import business_errors
 from orders.models import Order
 from orders.selectors.orders import order_get
 from orders.selectors.payments import sandbox_payment_get
@@ -18,7 +19,11 @@ RETURNED = "?payment=returned"
 
 
 def order_payment_redirect(request, order: Order):
-    """Send the buyer to pay for the order, or back to its page saying why they cannot."""
+    """Send the buyer to pay for the order, or to its page saying why they cannot.
+
+    Checkout calls it too, once the order is placed: a payment that cannot start then
+    leaves the customer on their new order's page, not back at checkout.
+    """
     return_url = request.build_absolute_uri(order.get_absolute_url()) + RETURNED
     try:
         return redirect(payment_start(order=order, by=request.user, return_url=return_url))
@@ -37,6 +42,7 @@ def order_pay(request, number: str):
 
 
 @login_required
+@business_errors(fallback="/orders/")
 def sandbox_pay(request, reference: str):
     """The sandbox's payment page: the order, its lines and the amount; Pay or Decline."""
     payment = sandbox_payment_get(user=request.user, reference=reference)
@@ -46,11 +52,7 @@ def sandbox_pay(request, reference: str):
         outcome = request.POST.get("outcome")
         if outcome not in {"pay", "decline"}:
             raise BadRequest("Press Pay or Decline.")
-        try:
-            sandbox_payment_submit(payment=payment, by=request.user, succeeded=outcome == "pay")
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(payment.order)
+        sandbox_payment_submit(payment=payment, by=request.user, succeeded=outcome == "pay")
         if outcome == "decline":
             messages.warning(request, "You declined the payment. The order is still waiting.")
             return redirect(payment.order)

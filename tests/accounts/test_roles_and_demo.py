@@ -1,11 +1,12 @@
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from accounts.models import User
 from accounts.roles import ROLE_PERMISSIONS, roles_sync
 from accounts.services import user_role_assign
+from orders import permissions
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,17 @@ def test_seed_demo_creates_one_verified_user_per_role_and_prints_the_logins(caps
         assert user.is_staff is (role != "customer")
         assert EmailAddress.objects.get(user=user).verified
     assert User.objects.filter(email__endswith="@orderly.local").count() == 3
+
+
+def test_every_permission_the_roles_grant_exists_and_every_orders_permission_is_granted():
+    existing = {
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    granted = {name for names in ROLE_PERMISSIONS.values() for name in names}
+    assert granted - existing == set()
+    assert {permissions.VIEW, permissions.FULFIL, permissions.REFUND, permissions.DASHBOARD} <= (
+        granted
+    )

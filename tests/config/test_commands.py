@@ -1,8 +1,12 @@
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
+from accounts.models import User
 from notifications.schedules import SCHEDULES
+from orders.models import Category, Coupon, Product, Slot
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +26,18 @@ def test_setup_schedules_leaves_a_job_an_admin_disabled_disabled():
     assert not PeriodicTask.objects.filter(name__in=SCHEDULES, enabled=True).exists()
 
 
+def _demo_counts() -> dict[str, int]:
+    models = (User, EmailAddress, Group, Category, Product, Slot, Coupon)
+    return {model.__name__: model.objects.count() for model in models}
+
+
 def test_seed_demo_can_run_twice(capsys):
     call_command("seed_demo")
+    first = _demo_counts()
     call_command("seed_demo")
+
+    assert _demo_counts() == first
+    assert first["User"] == 3
+    assert first["Product"] == 30
+    assert first["Slot"] > 0
     assert "Demo data is ready." in capsys.readouterr().out

@@ -8,10 +8,7 @@ import pytest
 from tests.conftest import CHROMIUM
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/orderly-screenshots"))
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the
-# tests make themselves are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def pytest_collection_modifyitems(items):
@@ -20,7 +17,25 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """While a browser is open, Playwright's sync API leaves its asyncio loop marked as
+    running in this thread, so Django refuses the ORM calls a browser test makes here
+    (factories, assertions, the database teardown). Those calls are synchronous and safe:
+    allow them for the browser tests alone, from their setup to their teardown (which
+    closes a module's browser), and for no other test."""
+    if item.get_closest_marker("browser") is None or ASYNC_UNSAFE in os.environ:
+        return (yield)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        return (yield)
+    finally:
+        del os.environ[ASYNC_UNSAFE]
+
+
+# One browser per module, closed in the last browser test's teardown, so Playwright's loop
+# never outlives the browser tests.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
