@@ -1,18 +1,31 @@
 """Every periodic job, in one table. `manage.py setup_schedules` writes them to
-django-celery-beat's tables (idempotently), where admins can edit them.
+django-celery-beat's tables (the missing ones only), where admins can edit them.
 
-Each entry: name -> (task path, crontab fields).
+Each entry: name -> (task path, crontab fields, expires in seconds or None). A job that
+runs every minute or five expires before its next run, so a backlog left by downtime does
+not pile up; every job is safe when two workers run it at once.
 """
 
+from django.conf import settings
+
 SCHEDULES = {
-    "expire unpaid orders": ("orders.tasks.expire_unpaid_orders", {}),
-    "retry due refunds": ("orders.tasks.retry_due_refunds", {}),
+    "expire unpaid orders": ("orders.tasks.expire_unpaid_orders", {}, 50),
+    "retry due refunds": ("orders.tasks.retry_due_refunds", {}, 50),
+    "queue unsent notifications": ("notifications.tasks.queue_due_deliveries", {}, 50),
+    "slot reminders": ("notifications.tasks.send_slot_reminders", {"minute": "*/5"}, 240),
+    "daily sales report": (
+        "notifications.tasks.send_daily_report",
+        {"minute": "0", "hour": str(settings.REPORT_HOUR)},
+        None,
+    ),
     "clear expired sessions": (
         "accounts.tasks.clear_expired_sessions",
         {"minute": "30", "hour": "3"},
+        None,
     ),
     "delete stale guest carts": (
         "orders.tasks.delete_stale_guest_carts",
         {"minute": "45", "hour": "3"},
+        None,
     ),
 }

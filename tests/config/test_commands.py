@@ -16,7 +16,18 @@ def test_setup_schedules_creates_every_job_once_however_often_it_runs():
     call_command("setup_schedules")
     tasks = PeriodicTask.objects.filter(name__in=SCHEDULES)
     assert tasks.count() == len(SCHEDULES)
-    assert {t.task for t in tasks} == {task for task, _ in SCHEDULES.values()}
+    assert {t.task for t in tasks} == {task for task, _, _ in SCHEDULES.values()}
+    minutely = tasks.get(name="expire unpaid orders")
+    assert (minutely.crontab.minute, minutely.expire_seconds) == ("*", 50)
+
+
+def test_setup_schedules_leaves_a_job_an_admin_edited_as_it_is():
+    call_command("setup_schedules")
+    report = PeriodicTask.objects.get(name="daily sales report")
+    report.crontab.hour = "9"
+    report.crontab.save()
+    call_command("setup_schedules")
+    assert PeriodicTask.objects.get(name="daily sales report").crontab.hour == "9"
 
 
 def test_setup_schedules_leaves_a_job_an_admin_disabled_disabled():

@@ -9,16 +9,21 @@ EVERY = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "m
 
 
 class Command(BaseCommand):
-    help = "Create or update the periodic jobs in django-celery-beat. Safe to run again."
+    help = (
+        "Create the periodic jobs missing from django-celery-beat. Jobs that exist are left "
+        "as they are, so an admin's edits survive every deploy. Safe to run again."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for name, (task, fields) in SCHEDULES.items():
+        for name, (task, fields, expires) in SCHEDULES.items():
+            if PeriodicTask.objects.filter(name=name).exists():
+                self.stdout.write(f"kept: {name}")
+                continue
             crontab, _ = CrontabSchedule.objects.get_or_create(
-                timezone=settings.TIME_ZONE,
-                **{**EVERY, **fields},
+                timezone=settings.TIME_ZONE, **{**EVERY, **fields}
             )
-            _, created = PeriodicTask.objects.update_or_create(
-                name=name, defaults={"task": task, "crontab": crontab, "interval": None}
+            PeriodicTask.objects.create(
+                name=name, task=task, crontab=crontab, expire_seconds=expires
             )
-            self.stdout.write(f"{'created' if created else 'updated'}: {name} -> {task}")
+            self.stdout.write(f"created: {name} -> {task}")

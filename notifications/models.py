@@ -1,0 +1,120 @@
+"""Notifications (the inbox), their email deliveries (the outbox), and who wants which email.
+
+A Notification is written in the same transaction as the change that caused it; its
+Delivery rows are sent after commit by a task that claims them first, and a sweep sends
+any that are left. notifications.services is the only writer.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Kind(models.TextChoices):
+    ORDER_PLACED = "order_placed", "Order placed"
+    PAYMENT_RECEIVED = "payment_received", "Payment received"
+    ORDER_READY = "order_ready", "Order ready for pickup"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Order out for delivery"
+    ORDER_CANCELLED = "order_cancelled", "Order cancelled"
+    ORDER_EXPIRED = "order_expired", "Order expired"
+    ORDER_REFUNDED = "order_refunded", "Order refunded"
+    SLOT_REMINDER = "slot_reminder", "Slot reminder"
+    NEW_PAID_ORDER = "new_paid_order", "New paid order (staff)"
+    LOW_STOCK = "low_stock", "Low stock (managers)"
+    DAILY_REPORT = "daily_report", "Daily sales report (managers)"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True, help_text="A path on this site.")
+    # Makes "once per order" (reminders) or "once per day" (reports) a database rule.
+    dedupe_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class Delivery(models.Model):
+    """One email of a notification: claimed by a task with a conditional update, so a task
+    that runs twice sends once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed: will be retried"
+        GAVE_UP = "gave_up", "Failed too often: given up"
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    to = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.notification.kind} to {self.to} ({self.status})"
+
+
+class Preference(models.Model):
+    """A user's choice of email for one kind; no row means email on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: email {'on' if self.email else 'off'}"
+
+
+class LowStockAlert(models.Model):
+    """A product that went below its low-stock threshold and was reported; deleted when
+    it is back above, so managers hear once per crossing."""
+
+    product = models.OneToOneField("orders.Product", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Low stock: {self.product_id}"

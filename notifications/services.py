@@ -1,0 +1,482 @@
+"""Every write of notifications: what each event says to whom, email deliveries, reminders,
+the daily report, preferences and reading.
+
+The outbox: a notification and its deliveries are written in the transaction of the change
+that caused them (receivers of orders' in-transaction signals), and the email task is queued
+after commit. A delivery is claimed with a conditional update before it is sent, so a task
+that runs twice sends once; queue_due sends whatever a broker or worker left behind.
+"""
+
+import csv
+import io
+import logging
+import smtplib
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from config.celery import task_queue
+from notifications.errors import UnknownKind
+from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
+from notifications.selectors import notification_get
+from orders import permissions
+from orders.models import Order, OrderLine, Product
+from orders.templatetags.money import money
+
+logger = logging.getLogger(__name__)
+
+# Staff hear of new paid orders in the shop only; every other kind is emailed too.
+IN_APP_ONLY = {Kind.NEW_PAID_ORDER}
+CUSTOMER_KINDS = [
+    Kind.ORDER_PLACED,
+    Kind.PAYMENT_RECEIVED,
+    Kind.ORDER_READY,
+    Kind.OUT_FOR_DELIVERY,
+    Kind.ORDER_CANCELLED,
+    Kind.ORDER_EXPIRED,
+    Kind.ORDER_REFUNDED,
+    Kind.SLOT_REMINDER,
+]
+MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT]
+REMINDER_AHEAD = timedelta(hours=1)
+LIVE = [
+    Order.Status.PAID,
+    Order.Status.PREPARING,
+    Order.Status.READY,
+    Order.Status.OUT_FOR_DELIVERY,
+]
+DELIVERY_FIRST_RETRY = timedelta(minutes=1)
+DELIVERY_MAX_ATTEMPTS = 8
+DELIVERY_STUCK_AFTER = timedelta(minutes=10)
+SEND_TASK = "notifications.tasks.send_delivery"
+
+
+# --- Writing notifications ------------------------------------------------------------
+
+
+def notify(
+    *, recipient: User, kind: str, title: str, body: str, link: str = "", dedupe_key: str = ""
+) -> Notification | None:
+    """Write a notification and, when the recipient wants its email, a delivery queued
+    after commit. With a dedupe_key, a second call for the same recipient writes nothing
+    and returns None (the database decides, so two workers cannot both write it)."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                link=link,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        return None
+    if _wants_email(user=recipient, kind=kind):
+        delivery = Delivery.objects.create(notification=notification, to=recipient.email)
+        # robust: a broker that is down must not undo the change; the sweep sends it later.
+        transaction.on_commit(lambda: task_queue(SEND_TASK, delivery.pk), robust=True)
+    return notification
+
+
+def _wants_email(*, user: User, kind: str) -> bool:
+    if kind in IN_APP_ONLY or not user.email or not user.is_active:
+        return False
+    return not Preference.objects.filter(user=user, kind=kind, email=False).exists()
+
+
+def users_with_permission(perm: str) -> QuerySet[User]:
+    """Active users holding `perm` through a group, directly, or as superusers."""
+    app_label, codename = perm.split(".")
+    granted = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return User.objects.filter(granted | Q(is_superuser=True), is_active=True).distinct()
+
+
+def _slot_text(order: Order) -> str:
+    start = timezone.localtime(order.slot.starts_at)
+    end = timezone.localtime(order.slot.ends_at)
+    return f"{order.get_kind_display().lower()} on {start:%A %d %B, %H:%M}-{end:%H:%M}"
+
+
+def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
+    """What the customer (and staff, and managers) hear when an order changes."""
+    number, link = order.number, order.get_absolute_url()
+    customer = order.user
+    Status = Order.Status
+
+    def tell(kind, title, body):
+        notify(recipient=customer, kind=kind, title=title, body=body, link=link)
+
+    if not from_status:
+        minutes = int(settings.ORDER_PAYMENT_TIMEOUT.total_seconds() // 60)
+        tell(
+            Kind.ORDER_PLACED,
+            f"Order {number} is placed",
+            f"Thank you for your order of {money(order.total)} for {_slot_text(order)}. "
+            f"Please pay within {minutes} minutes, or the order is released.",
+        )
+        _low_stock_check(order=order)
+    elif to_status == Status.PAID:
+        tell(
+            Kind.PAYMENT_RECEIVED,
+            f"Payment received for order {number}",
+            f"We received your payment of {money(order.total)}. We will have your order "
+            f"ready for {_slot_text(order)}.",
+        )
+        for member in users_with_permission(permissions.FULFIL):
+            notify(
+                recipient=member,
+                kind=Kind.NEW_PAID_ORDER,
+                title=f"New paid order {number}",
+                body=f"{money(order.total)}, {_slot_text(order)}.",
+                link=f"/admin/orders/order/{order.pk}/change/",
+            )
+    elif to_status == Status.READY:
+        tell(
+            Kind.ORDER_READY,
+            f"Order {number} is ready for pickup",
+            f"Your order is ready. Collect it in your slot: {_slot_text(order)}.",
+        )
+    elif to_status == Status.OUT_FOR_DELIVERY:
+        tell(
+            Kind.OUT_FOR_DELIVERY,
+            f"Order {number} is on its way",
+            f"Your order is out for delivery, for {_slot_text(order)}.",
+        )
+    elif to_status == Status.CANCELLED:
+        who = "You cancelled" if by is not None and by.pk == customer.pk else "The shop cancelled"
+        money_note = (
+            f"Your payment of {money(order.total)} will be refunded in full to the card "
+            "you paid with."
+            if order.paid_at
+            else "You were not charged."
+        )
+        tell(
+            Kind.ORDER_CANCELLED,
+            f"Order {number} is cancelled",
+            f"{who} order {number}. {money_note}",
+        )
+    elif to_status == Status.EXPIRED:
+        tell(
+            Kind.ORDER_EXPIRED,
+            f"Order {number} has expired",
+            f"Order {number} was not paid in time, so its items went back on the shelf. "
+            "You were not charged.",
+        )
+    if to_status in {Status.CANCELLED, Status.EXPIRED}:
+        _low_stock_clear(order=order)
+
+
+def order_refunded_notify(*, order: Order, amount: Decimal) -> None:
+    notify(
+        recipient=order.user,
+        kind=Kind.ORDER_REFUNDED,
+        title=f"Refund for order {order.number}",
+        body=(
+            f"We refunded {money(amount)} to the card you paid with. It can take a few "
+            "days to show on your statement."
+        ),
+        link=order.get_absolute_url(),
+    )
+
+
+def _order_product_ids(order: Order) -> list[int]:
+    return list(
+        OrderLine.objects.filter(order=order, product__isnull=False).values_list(
+            "product_id", flat=True
+        )
+    )
+
+
+def _low_stock_check(*, order: Order) -> None:
+    """Managers hear once when a product the order took crosses its low-stock threshold."""
+    low = Product.objects.filter(
+        pk__in=_order_product_ids(order), stock__lte=F("low_stock_threshold")
+    ).exclude(pk__in=LowStockAlert.objects.values("product_id"))
+    for product in low:
+        try:
+            with transaction.atomic():
+                LowStockAlert.objects.create(product=product)
+        except IntegrityError:
+            continue  # another checkout reported it a moment ago
+        for manager in users_with_permission("orders.change_product"):
+            notify(
+                recipient=manager,
+                kind=Kind.LOW_STOCK,
+                title=f"Low stock: {product.name}",
+                body=f"Only {product.stock} of {product.name} (SKU {product.sku}) left.",
+                link=f"/admin/orders/product/{product.pk}/change/",
+            )
+
+
+def _low_stock_clear(*, order: Order) -> None:
+    """Stock that came back above the threshold may be reported again when it next falls."""
+    LowStockAlert.objects.filter(
+        product__in=Product.objects.filter(
+            pk__in=_order_product_ids(order), stock__gt=F("low_stock_threshold")
+        )
+    ).delete()
+
+
+# --- Scheduled notifications ---------------------------------------------------------------
+
+
+def slot_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind customers whose paid order's slot starts within the hour; once per order,
+    however many workers run this at once. Returns how many reminders were written."""
+    now = now or timezone.now()
+    due = Order.objects.filter(
+        status__in=LIVE, slot__starts_at__gt=now, slot__starts_at__lte=now + REMINDER_AHEAD
+    ).select_related("slot", "user")
+    written = 0
+    for order in due:
+        with transaction.atomic():
+            written += (
+                notify(
+                    recipient=order.user,
+                    kind=Kind.SLOT_REMINDER,
+                    title=f"Your {order.get_kind_display().lower()} slot starts soon",
+                    body=f"Order {order.number}: {_slot_text(order)}.",
+                    link=order.get_absolute_url(),
+                    dedupe_key=f"slot_reminder:{order.pk}",
+                )
+                is not None
+            )
+    return written
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+REPORT_COLUMNS = [
+    "number",
+    "paid_at",
+    "status",
+    "kind",
+    "subtotal",
+    "tax",
+    "delivery_fee",
+    "discount",
+    "total",
+    "currency",
+]
+
+
+def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
+    """The CSV of the orders paid on `day` (shop time), a total row last; and the count and
+    sum of their totals."""
+    start, end = _day_bounds(day)
+    orders = Order.objects.filter(paid_at__gte=start, paid_at__lt=end).order_by("paid_at", "pk")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    count, total = 0, Decimal("0.00")
+    for order in orders:
+        writer.writerow(
+            [
+                order.number,
+                timezone.localtime(order.paid_at).isoformat(timespec="seconds"),
+                order.status,
+                order.kind,
+                order.subtotal,
+                order.tax,
+                order.delivery_fee,
+                order.discount,
+                order.total,
+                order.currency,
+            ]
+        )
+        count += 1
+        total += order.total
+    writer.writerow(
+        ["TOTAL", "", f"{count} orders", "", "", "", "", "", total, settings.SHOP_CURRENCY]
+    )
+    return out.getvalue(), count, total
+
+
+def daily_report_send(*, day: date | None = None) -> int:
+    """Send managers the sales report of `day` (by default yesterday, shop time), once."""
+    day = day or timezone.localdate() - timedelta(days=1)
+    _, count, total = daily_report_csv(day=day)
+    sent = 0
+    for manager in users_with_permission(permissions.DASHBOARD):
+        with transaction.atomic():
+            sent += (
+                notify(
+                    recipient=manager,
+                    kind=Kind.DAILY_REPORT,
+                    title=f"Sales on {day:%A %d %B %Y}",
+                    body=(
+                        f"{count} paid order(s), {money(total)} in all. "
+                        "The orders are attached as CSV."
+                    ),
+                    link="/admin/orders/order/",
+                    dedupe_key=f"daily_report:{day.isoformat()}",
+                )
+                is not None
+            )
+    return sent
+
+
+# --- Email deliveries ----------------------------------------------------------------------
+
+
+def _email(delivery: Delivery) -> EmailMultiAlternatives:
+    notification = delivery.notification
+    context = {
+        "shop_name": settings.SHOP_NAME,
+        "notification": notification,
+        "url": f"{settings.SITE_URL}{notification.link}"
+        if notification.link
+        else settings.SITE_URL,
+        "preferences_url": f"{settings.SITE_URL}/notifications/preferences/",
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SHOP_NAME}] {notification.title}",
+        body=render_to_string("notifications/email.txt", context),
+        to=[delivery.to],
+    )
+    message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    if notification.kind == Kind.DAILY_REPORT:
+        day = date.fromisoformat(notification.dedupe_key.split(":", 1)[1])
+        content, _, _ = daily_report_csv(day=day)
+        message.attach(f"sales-{day.isoformat()}.csv", content, "text/csv")
+    return message
+
+
+def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
+    """Send one delivery if it is still to send; True when this call sent it.
+
+    The claim (pending or due-for-retry -> sending) is one conditional UPDATE: of two
+    workers holding the same task, one claims it and the other does nothing.
+    """
+    now = now or timezone.now()
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id)
+        .filter(
+            Q(status=Delivery.Status.PENDING)
+            | Q(status=Delivery.Status.FAILED, next_attempt_at__lte=now)
+        )
+        .update(status=Delivery.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    )
+    if not claimed:
+        return False
+    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    try:
+        _email(delivery).send()
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
+        delivery.last_error = str(error)[:2000]
+        if delivery.attempts >= DELIVERY_MAX_ATTEMPTS:
+            delivery.status = Delivery.Status.GAVE_UP
+            delivery.next_attempt_at = None
+        else:
+            delivery.status = Delivery.Status.FAILED
+            delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
+        delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+        return False
+    delivery.status = Delivery.Status.SENT
+    delivery.sent_at = timezone.now()
+    delivery.last_error = ""
+    delivery.save(update_fields=["status", "sent_at", "last_error"])
+    return True
+
+
+def deliveries_queue_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The sweep: queue every delivery still to send (new ones a broker or worker lost,
+    failed ones whose wait is over); one stuck "sending" past DELIVERY_STUCK_AFTER (its
+    worker died) is to send again. Returns how many were queued."""
+    now = now or timezone.now()
+    Delivery.objects.filter(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - DELIVERY_STUCK_AFTER
+    ).update(status=Delivery.Status.PENDING)
+    due = list(
+        Delivery.objects.filter(
+            Q(status=Delivery.Status.PENDING)
+            | Q(status=Delivery.Status.FAILED, next_attempt_at__lte=now)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        task_queue(SEND_TASK, pk)
+    return len(due)
+
+
+# --- Reading and preferences ------------------------------------------------------------------
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read; someone else's is NotificationNotFound."""
+    notification = notification_get(user=user, notification_id=notification_id)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preference_kinds(*, user: User) -> list[str]:
+    """The kinds of email this user can receive, and so choose about."""
+    kinds = list(CUSTOMER_KINDS)
+    if user.has_perm("orders.change_product"):
+        kinds.append(Kind.LOW_STOCK)
+    if user.has_perm(permissions.DASHBOARD):
+        kinds.append(Kind.DAILY_REPORT)
+    return kinds
+
+
+def preferences_get(*, user: User) -> dict[str, bool]:
+    """Each kind of email the user can receive, and whether they want it."""
+    off = set(Preference.objects.filter(user=user, email=False).values_list("kind", flat=True))
+    return {kind.value: kind not in off for kind in preference_kinds(user=user)}
+
+
+@transaction.atomic
+def preferences_set(*, user: User, email: dict[str, bool]) -> None:
+    """Turn each kind's email on or off; a kind the user cannot receive is refused."""
+    allowed = set(preference_kinds(user=user))
+    for kind, wanted in email.items():
+        if kind not in allowed:
+            raise UnknownKind(f"{kind!r} is not a kind of email you can receive.")
+        Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": wanted})
+
+
+def user_notifications_export(*, user: User) -> list[dict]:
+    return [
+        {
+            "kind": n.kind,
+            "title": n.title,
+            "body": n.body,
+            "link": n.link,
+            "created_at": n.created_at.isoformat(),
+            "read_at": n.read_at.isoformat() if n.read_at else None,
+        }
+        for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
+    ]
+
+
+def user_notifications_erase(*, user: User) -> None:
+    Notification.objects.filter(recipient=user).delete()
+    Preference.objects.filter(user=user).delete()

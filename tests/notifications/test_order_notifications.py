@@ -1,0 +1,265 @@
+"""Each order event notifies the right people, in the inbox and by email, once."""
+
+import smtplib
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from notifications.models import Delivery, Kind, Notification, Preference
+from notifications.services import (
+    daily_report_csv,
+    daily_report_send,
+    deliveries_queue_due,
+    delivery_send,
+    slot_reminders_send,
+)
+from orders.models import Order
+from orders.services.transitions import order_cancel, order_transition
+from tests.factories import ProductFactory, SlotFactory, UserFactory, fulfilment_staff, place_order
+from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
+
+pytestmark = pytest.mark.django_db
+
+S = Order.Status
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what is queued after commit (the email tasks), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _role(name, **kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=name))
+    return type(user).objects.get(pk=user.pk)
+
+
+def _kinds(user):
+    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_placing_an_order_notifies_the_customer_by_inbox_and_email(committed, mailoutbox):
+    user = UserFactory(email="ada@example.com")
+    with committed():
+        order = place_order(user=user)
+
+    notification = Notification.objects.get(recipient=user)
+    assert notification.kind == Kind.ORDER_PLACED
+    assert notification.link == f"/orders/{order.number}/"
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["ada@example.com"]
+    assert mail.subject == f"[Orderly] Order {order.number} is placed"
+    assert f"http://127.0.0.1:8000/orders/{order.number}/" in mail.body
+    html = mail.alternatives[0][0]
+    assert "Orderly" in html and "testserver" not in html
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_a_payment_tells_the_customer_and_staff_hear_in_the_shop_only(
+    committed, mailoutbox, client
+):
+    staff = fulfilment_staff()
+    order = place_order()
+    payment = start_payment(order)
+    mailoutbox.clear()
+    with committed():
+        post_sandbox_webhook(client, sandbox_body(payment))
+
+    assert _kinds(order.user)[0] == Kind.PAYMENT_RECEIVED
+    assert _kinds(staff) == [Kind.NEW_PAID_ORDER]
+    assert [m.to for m in mailoutbox] == [[order.user.email]]
+
+
+@pytest.mark.parametrize(
+    ("kind", "to", "title"),
+    [("pickup", S.READY, "is ready for pickup"), ("delivery", S.OUT_FOR_DELIVERY, "on its way")],
+)
+def test_fulfilment_tells_the_customer(kind, to, title):
+    staff = fulfilment_staff()
+    order = place_order(slot=SlotFactory(kind=kind))
+    order = order_transition(order=order, to=S.PAID, by=None)
+    order = order_transition(order=order, to=S.PREPARING, by=staff)
+    order_transition(order=order, to=to, by=staff)
+
+    latest = Notification.objects.filter(recipient=order.user).first()
+    assert title in latest.title
+
+
+def test_a_cancel_says_who_cancelled_and_what_happens_to_the_money(client, committed):
+    order = place_order()
+    payment = start_payment(order)
+    post_sandbox_webhook(client, sandbox_body(payment))
+    with committed():
+        order_cancel(order=Order.objects.get(pk=order.pk), by=fulfilment_staff())
+
+    kinds = _kinds(order.user)
+    assert kinds[:2] == [Kind.ORDER_REFUNDED, Kind.ORDER_CANCELLED]
+    cancelled = Notification.objects.get(recipient=order.user, kind=Kind.ORDER_CANCELLED)
+    assert cancelled.body.startswith("The shop cancelled")
+    assert f"£{order.total} will be refunded" in cancelled.body
+    refunded = Notification.objects.get(recipient=order.user, kind=Kind.ORDER_REFUNDED)
+    assert f"£{order.total}" in refunded.body
+
+
+def test_an_unpaid_order_cancelled_by_its_customer_costs_nothing():
+    order = place_order()
+    order_cancel(order=order, by=order.user)
+    cancelled = Notification.objects.get(recipient=order.user, kind=Kind.ORDER_CANCELLED)
+    assert cancelled.body.startswith("You cancelled")
+    assert "You were not charged." in cancelled.body
+
+
+def test_an_expired_order_tells_the_customer():
+    order = place_order()
+    order_transition(order=order, to=S.EXPIRED, by=None)
+    assert _kinds(order.user)[0] == Kind.ORDER_EXPIRED
+
+
+def test_an_email_turned_off_still_shows_in_the_inbox(committed, mailoutbox):
+    user = UserFactory()
+    Preference.objects.create(user=user, kind=Kind.ORDER_PLACED, email=False)
+    with committed():
+        place_order(user=user)
+    assert _kinds(user) == [Kind.ORDER_PLACED]
+    assert mailoutbox == []
+    assert not Delivery.objects.exists()
+
+
+def test_a_change_that_rolls_back_notifies_nobody(committed, mailoutbox):
+    order = place_order()
+    Notification.objects.all().delete()
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
+        order_transition(order=order, to=S.PAID, by=None)
+        raise RuntimeError("the payment could not be recorded")
+    assert not Notification.objects.exists()
+    assert mailoutbox == []
+
+
+def test_with_the_broker_down_the_order_is_placed_and_the_sweep_sends_it_later(
+    committed, mailoutbox, monkeypatch
+):
+    from notifications import services
+
+    def broker_down(name, *args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(services, "task_queue", broker_down)
+    with committed():
+        order = place_order()
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert Delivery.objects.get().status == Delivery.Status.PENDING
+    assert mailoutbox == []
+
+    monkeypatch.undo()
+    assert deliveries_queue_due() == 1
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+    assert len(mailoutbox) == 1
+
+
+def test_a_failing_delivery_is_retried_with_its_attempts_and_error_recorded(
+    committed, mailoutbox, monkeypatch
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    real_send = EmailMultiAlternatives.send
+    calls = []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
+    with committed():
+        place_order()
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED
+    assert (delivery.attempts, delivery.last_error) == (1, "Connection unexpectedly closed")
+    assert deliveries_queue_due() == 0  # waits a minute first
+
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))  # a minute on
+    assert deliveries_queue_due() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
+    assert len(mailoutbox) == 1
+
+
+def test_a_delivery_already_sent_is_not_sent_again(committed, mailoutbox):
+    with committed():
+        place_order()
+    delivery = Delivery.objects.get()
+    assert delivery_send(delivery_id=delivery.pk) is False
+    assert len(mailoutbox) == 1
+
+
+def test_a_slot_reminder_goes_once_per_paid_order_an_hour_before(committed, mailoutbox):
+    soon = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(minutes=50))
+    later = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(hours=3))
+    paid = order_transition(order=place_order(slot=soon), to=S.PAID, by=None)
+    unpaid = place_order(slot=soon)
+    not_yet = order_transition(order=place_order(slot=later), to=S.PAID, by=None)
+
+    with committed():
+        assert slot_reminders_send() == 1
+        assert slot_reminders_send() == 0
+
+    assert Notification.objects.filter(kind=Kind.SLOT_REMINDER).get().recipient == paid.user
+    assert Kind.SLOT_REMINDER not in _kinds(unpaid.user) + _kinds(not_yet.user)
+
+
+def test_the_daily_report_goes_to_managers_with_a_csv_that_adds_up(committed, mailoutbox):
+    manager = _role("manager", email="boss@example.com")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    paid_at = timezone.make_aware(
+        timezone.datetime.combine(yesterday, timezone.datetime.min.time())
+    ) + timedelta(hours=10)
+    orders = [place_order(products=[ProductFactory(price=Decimal(p))]) for p in ("2.50", "7.25")]
+    for order in orders:
+        order = order_transition(order=order, to=S.PAID, by=None)
+        Order.objects.filter(pk=order.pk).update(paid_at=paid_at)
+    unpaid = place_order()
+    mailoutbox.clear()
+
+    with committed():
+        assert daily_report_send() == 1
+        assert daily_report_send() == 0
+
+    csv_text, count, total = daily_report_csv(day=yesterday)
+    expected = sum(Order.objects.get(pk=o.pk).total for o in orders)
+    assert (count, total) == (2, expected)
+    assert unpaid.number not in csv_text
+    rows = [line.split(",") for line in csv_text.strip().splitlines()]
+    assert sum(Decimal(row[8]) for row in rows[1:-1]) == Decimal(rows[-1][8]) == expected
+    (mail,) = mailoutbox
+    assert mail.to == ["boss@example.com"]
+    (name, content, mimetype) = mail.attachments[0]
+    assert (name, mimetype) == (f"sales-{yesterday.isoformat()}.csv", "text/csv")
+    assert content == csv_text
+    assert Kind.DAILY_REPORT in _kinds(manager)
+
+
+def test_managers_hear_of_low_stock_once_per_crossing():
+    manager = _role("manager")
+    loaf = ProductFactory(name="Spelt loaf", stock=7, low_stock_threshold=5)
+
+    place_order(products=[loaf], quantity=1)  # 6 left: above the threshold
+    assert Kind.LOW_STOCK not in _kinds(manager)
+    crossing = place_order(products=[loaf], quantity=2)  # 4 left: crossed
+    still_low = place_order(products=[loaf], quantity=1)  # 3 left: still low, no news
+    assert _kinds(manager).count(Kind.LOW_STOCK) == 1
+    assert "Only 4 of Spelt loaf" in Notification.objects.get(kind=Kind.LOW_STOCK).body
+
+    order_cancel(order=crossing, by=crossing.user)  # 5 left: at the threshold, still low
+    order_cancel(order=still_low, by=still_low.user)  # 6 left: above it again
+    assert _kinds(manager).count(Kind.LOW_STOCK) == 1
+    place_order(products=[loaf], quantity=2)  # 4 left: a second crossing
+    assert _kinds(manager).count(Kind.LOW_STOCK) == 2
