@@ -20,9 +20,12 @@ install: $(VENV)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The site, a Celery worker and beat, with a broker in a folder (no Redis needed).
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py setup_schedules
+	CELERY_BROKER_URL=filesystem:// HOST=$(HOST) PORT=$(PORT) \
+		$(BIN)/honcho -f config/Procfile.dev -d . start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
