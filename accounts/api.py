@@ -1,6 +1,7 @@
 """The account API under /api/v1/me/: profile, addresses, export, sign out everywhere, deletion."""
 
 from django.contrib.auth import logout
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -105,4 +106,8 @@ class ExportView(APIView):
         ),
     )
     def get(self, request):
-        return Response(services.user_export(user=request.user))
+        response = Response(services.user_export(user=request.user))
+        # A browser following the account page's link saves a file instead of showing JSON.
+        day = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="orderly-my-data-{day}.json"'
+        return response

@@ -22,6 +22,7 @@ _STAFF_PERMISSIONS = (
     "orders.view_slot",
     "orders.view_product",
     "orders.view_category",
+    "orders.view_payment",
 )
 
 

@@ -4,7 +4,8 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.forms import AddressForm, DeleteAccountForm, ProfileForm
@@ -55,18 +56,44 @@ def address_edit(request, pk):
     return render(request, "accounts/address_form.html", {"form": form, "address": address})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def address_delete(request, pk):
+    """GET asks first (it works without JavaScript); the POST it sends deletes."""
     address = selectors.address_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": "Delete this address?",
+                "lines": [str(address), "Orders already placed keep their copy of it."],
+                "button": "Yes, delete it",
+                "back_url": reverse("accounts:account"),
+            },
+        )
     services.address_delete(address=address)
     messages.success(request, "The address is deleted.")
     return redirect("accounts:account")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def logout_all(request):
+    """GET asks first; the POST it sends ends every session and app token of the user."""
+    if request.method == "GET":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": "Sign out everywhere?",
+                "lines": [
+                    "Every browser and app signed in as you is signed out, this one included."
+                ],
+                "button": "Yes, sign out everywhere",
+                "back_url": reverse("accounts:account"),
+            },
+        )
     services.user_sessions_end(user=request.user)
     get_adapter(request).logout(request)
     messages.success(request, "You are signed out on every device. Sign in again to continue.")

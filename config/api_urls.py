@@ -10,9 +10,15 @@ docs = csp_update({"style-src": [UNSAFE_INLINE]})(
     SpectacularSwaggerSplitView.as_view(url_name="schema")
 )
 
+# allauth serves the spec of its headless sign-in API; this shows it with the same Swagger UI.
+sign_in_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url="/_allauth/openapi.json")
+)
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs, name="api-docs"),
+    path("docs/sign-in/", sign_in_docs, name="api-docs-sign-in"),
     path("", include("accounts.api_urls")),
     path("", include("orders.api.urls")),
     path("", include("notifications.api_urls")),

@@ -5,6 +5,7 @@ local-memory cache, console email, sandbox payments, DEBUG on). Production
 differs only by environment variables; see the README's configuration table.
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -157,6 +158,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
+# allauth's own OpenAPI description of the app API, at /_allauth/openapi.html (and .json).
+HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SHOP_NAME
 # usersessions tracks every browser session and every headless app token (both are
@@ -257,8 +260,13 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Orderly API",
-    "DESCRIPTION": "Catalogue, cart, slots, checkout, orders, payments and notifications.",
-    "VERSION": "1.3.0",
+    "DESCRIPTION": (
+        "Catalogue, cart, slots, checkout, orders, payments and notifications.\n\n"
+        "Sign up, sign in, verify the email and manage two-factor through allauth's headless "
+        "app API, documented at [/api/v1/docs/sign-in/](/api/v1/docs/sign-in/); send the "
+        "session token it returns as the `X-Session-Token` header on every call here."
+    ),
+    "VERSION": "1.4.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -295,6 +303,21 @@ MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 ORDER_CANCEL_WINDOW = timedelta(hours=env.float("ORDER_CANCEL_WINDOW_HOURS", default=24))
 ORDER_PAYMENT_TIMEOUT = timedelta(minutes=env.float("ORDER_PAYMENT_TIMEOUT_MINUTES", default=15))
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
+if PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
+    raise ImproperlyConfigured(
+        f"PAYMENT_PROVIDER={PAYMENT_PROVIDER!r} is not a payment provider: use sandbox or stripe."
+    )
+# Signs the sandbox's webhooks. Unset, it is derived from SECRET_KEY: secret, and stable.
+SANDBOX_WEBHOOK_SECRET = (
+    env.str("SANDBOX_WEBHOOK_SECRET", default="")
+    or hashlib.sha256(f"orderly-sandbox-webhook:{SECRET_KEY}".encode()).hexdigest()
+)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET."
+    )
 REPORT_HOUR = env.int("REPORT_HOUR", default=7)
 
 # --- Logging ----------------------------------------------------------------

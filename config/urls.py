@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config import health
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # allauth's page for its spec loads Redoc from a CDN; our docs page shows the spec instead.
+    path("_allauth/openapi.html", RedirectView.as_view(url="/api/v1/docs/sign-in/")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("config.api_urls")),
     path("account/", include("accounts.urls")),

@@ -6,6 +6,7 @@ Each entry: name -> (task path, crontab fields).
 
 SCHEDULES = {
     "expire unpaid orders": ("orders.tasks.expire_unpaid_orders", {}),
+    "retry due refunds": ("orders.tasks.retry_due_refunds", {}),
     "clear expired sessions": (
         "accounts.tasks.clear_expired_sessions",
         {"minute": "30", "hour": "3"},

@@ -20,6 +20,16 @@ class QuantityInvalid(ApplicationError):
     default_code, default_field = "quantity_invalid", "quantity"
 
 
+class NotEnoughStock(Conflict):
+    """The cart would hold more of a product than is left; nothing was added."""
+
+    default_code = "not_enough_stock"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "quantity")
+        super().__init__(message, **kwargs)
+
+
 class CartLineNotFound(NotFound):
     """No such line in this cart; another customer's line looks the same as a missing one."""
 
@@ -92,3 +102,33 @@ class TransitionNotAllowed(Conflict):
 
 class CancelNotAllowed(Conflict):
     default_code = "cancel_not_allowed"
+
+
+# --- Payments -----------------------------------------------------------------
+
+
+class PaymentNotAllowed(Conflict):
+    """The order is not waiting for payment (paid already, cancelled, expired)."""
+
+    default_code, default_field = "payment_not_allowed", "status"
+
+
+class PaymentProviderUnknown(NotFound):
+    default_code, default_field = "payment_provider_unknown", "provider"
+    default_message = "There is no such payment provider."
+
+
+class WebhookInvalid(ApplicationError):
+    """A webhook whose signature, timestamp or body cannot be trusted; nothing was applied."""
+
+    default_code, default_field = "webhook_invalid", "signature"
+
+
+class PaymentProviderUnavailable(ApplicationError):
+    """The provider could not be reached or refused the call; try again later."""
+
+    status_code, default_code = 503, "payment_provider_unavailable"
+
+
+class RefundNotAllowed(Conflict):
+    default_code, default_field = "refund_not_allowed", "payment"

@@ -1,12 +1,16 @@
 """What the orders app does when other parts of Orderly send a signal."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_erasing
+from orders.models import Order
 from orders.selectors.cart import cart_get
 from orders.services.account_data import orders_anonymise, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
+from orders.services.payments import payments_refund_for_order
+from orders.signals import order_changing
 
 
 @receiver(user_logged_in, dispatch_uid="orders.merge_guest_cart")
@@ -34,3 +38,21 @@ def export_orders(sender, user, **kwargs):
 def anonymise_orders(sender, user, **kwargs):
     """Orders stay for the books; the personal data copied onto them goes."""
     orders_anonymise(user=user)
+
+
+@receiver(order_changing, dispatch_uid="orders.refund_cancelled_order")
+def refund_cancelled_order(sender, order, to_status, by, **kwargs):
+    """A cancelled order's payment is refunded, whoever cancelled it. The refund to make is
+    recorded in the cancel's own transaction and made through the provider after commit."""
+    if to_status == Order.Status.CANCELLED:
+        actor = "the customer" if by is not None and by.pk == order.user_id else "the shop"
+        payments_refund_for_order(order=order, reason=f"The order was cancelled by {actor}.")
+
+
+@receiver(connection_created, dispatch_uid="orders.search_typo_tolerance")
+def forgive_search_typos(sender, connection, **kwargs):
+    """Product search's typo match (name <% search) counts a word as close from 0.5 of its
+    trigrams shared, not PostgreSQL's 0.6: "crossant" then finds the croissant (0.58)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.word_similarity_threshold = 0.5")

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from orders.services.cart import carts_delete_stale_guest
+from orders.services.payments import refund_run, refunds_retry_due, sandbox_webhook_send
 from orders.services.transitions import orders_expire_unpaid
 
 
@@ -16,3 +17,22 @@ def expire_unpaid_orders() -> int:
 def delete_stale_guest_carts() -> int:
     """Delete the carts guests left behind."""
     return carts_delete_stale_guest()
+
+
+@shared_task(name="orders.tasks.refund_execute")
+def refund_execute(refund_id: int) -> str | None:
+    """Make one refund through its provider; a failure is recorded and retried later."""
+    refund = refund_run(refund_id=refund_id)
+    return refund.status if refund else None
+
+
+@shared_task(name="orders.tasks.retry_due_refunds")
+def retry_due_refunds() -> int:
+    """Make the refunds that are due: failed ones past their backoff, and missed ones."""
+    return refunds_retry_due()
+
+
+@shared_task(name="orders.tasks.send_sandbox_webhook")
+def send_sandbox_webhook(payment_id: int, event_id: str, succeeded: bool) -> list[str]:
+    """What the sandbox's payment page does when the buyer presses Pay or Decline."""
+    return sandbox_webhook_send(payment_id=payment_id, event_id=event_id, succeeded=succeeded)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import cart, catalogue, checkout, orders
+from orders.views import cart, catalogue, checkout, orders, payments
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("orders/", orders.order_history, name="order_list"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<str:number>/pay/", payments.order_pay, name="order_pay"),
+    path("payments/sandbox/<str:reference>/", payments.sandbox_pay, name="sandbox_pay"),
 ]

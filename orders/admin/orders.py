@@ -1,10 +1,14 @@
 """Admin for orders and coupons. Status changes go through the services, never a form field."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
 from config.errors import ApplicationError
 from orders import permissions
+from orders.admin.payments import PaymentInline
 from orders.models import Coupon, Order, OrderEvent, OrderLine
+from orders.services.payments import order_refund
 from orders.services.transitions import (
     RELEASING,
     SYSTEM_ONLY,
@@ -48,8 +52,8 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "user__email", "contact_email"]
     date_hierarchy = "placed_at"
     list_select_related = ["user", "slot"]
-    inlines = [OrderLineInline, OrderEventInline]
-    actions = ["advance", "cancel"]
+    inlines = [OrderLineInline, OrderEventInline, PaymentInline]
+    actions = ["advance", "cancel", "refund"]
     readonly_fields = [
         "number",
         "user",
@@ -126,6 +130,30 @@ class OrderAdmin(admin.ModelAdmin):
             return True
 
         self._apply(request, queryset, move, "Cancelled")
+
+    @admin.action(description="Refund the payment (asks to confirm)", permissions=["refund"])
+    def refund(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/orders/order/refund_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Refund these orders?",
+                    "opts": self.model._meta,
+                    "orders": queryset,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+
+        def move(order):
+            order_refund(order=order, by=request.user)
+            return True
+
+        self._apply(request, queryset, move, "Refund started for")
+
+    def has_refund_permission(self, request):
+        return request.user.has_perm(permissions.REFUND)
 
     def has_fulfil_permission(self, request):
         return request.user.has_perm(permissions.FULFIL)

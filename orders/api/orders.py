@@ -3,10 +3,14 @@
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from orders import permissions
@@ -14,6 +18,7 @@ from orders.models import Order, OrderEvent, OrderLine, Slot
 from orders.selectors.orders import order_list
 from orders.selectors.slots import day_bounds
 from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
+from orders.services.payments import payment_start
 from orders.services.transitions import order_cancel, order_may_cancel, order_transition
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -91,6 +96,10 @@ class OrderSerializer(serializers.ModelSerializer):
 
     def get_can_cancel(self, order: Order) -> bool:
         return order_may_cancel(order=order, by=self.context["request"].user)
+
+
+class PayReplySerializer(serializers.Serializer):
+    redirect_url = serializers.URLField(help_text="Send the buyer here to pay.")
 
 
 class CheckoutInputSerializer(serializers.Serializer):
@@ -205,3 +214,29 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             note=data.validated_data["note"],
         )
         return self._reply(order)
+
+    @extend_schema(
+        summary="Start paying for an order",
+        description=(
+            "Opens a payment with the shop's payment provider and returns where to send the "
+            "buyer. Only the customer's own order, while it waits for payment; the order "
+            "page (its `pay_url` on the website) is where the buyer comes back to."
+        ),
+        request=None,
+        responses={
+            200: PayReplySerializer,
+            404: OpenApiResponse(description="No such order of yours."),
+            409: OpenApiResponse(
+                description="The order is not waiting for payment (paid, cancelled, expired)."
+            ),
+            503: OpenApiResponse(description="The payment provider cannot be reached."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request, number=None):
+        order = self.get_object()
+        if order.user_id != request.user.pk:
+            raise NotFound("No Order matches the given query.")
+        return_url = request.build_absolute_uri(order.get_absolute_url()) + "?payment=returned"
+        redirect_url = payment_start(order=order, by=request.user, return_url=return_url)
+        return Response({"redirect_url": request.build_absolute_uri(redirect_url)})

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from orders.api.cart import CartItemViewSet, CartView
 from orders.api.catalogue import CategoryViewSet, ProductViewSet
 from orders.api.orders import OrderViewSet
+from orders.api.payments import PaymentWebhookView
 from orders.api.slots import SlotViewSet
 
 router = SimpleRouter()
@@ -15,5 +16,10 @@ router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = [
     path("cart/", CartView.as_view(), name="api-cart"),
+    path(
+        "payments/webhook/<str:provider>/",
+        PaymentWebhookView.as_view(),
+        name="api-payment-webhook",
+    ),
     *router.urls,
 ]

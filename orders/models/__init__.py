@@ -3,6 +3,7 @@
 from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
 from orders.models.catalogue import Category, Product
 from orders.models.orders import CheckoutRequest, Coupon, Order, OrderEvent, OrderLine
+from orders.models.payments import Payment, PaymentEvent, Refund
 from orders.models.slots import Slot
 
 __all__ = [
@@ -15,6 +16,9 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderLine",
+    "Payment",
+    "PaymentEvent",
     "Product",
+    "Refund",
     "Slot",
 ]

@@ -56,7 +56,8 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
                 out_of_stock=product.stock < line.quantity,
             )
         )
-    total = sum((line.line_total for line in lines), Decimal("0.00"))
+    # What cannot be bought as it stands is flagged and left out of the total.
+    total = sum((line.line_total for line in lines if not line.has_problem), Decimal("0.00"))
     return CartSummary(lines=lines, total=total)
 
 

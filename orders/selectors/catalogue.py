@@ -1,6 +1,14 @@
 """Reads of the catalogue: what customers may see, found the way the pages and the API ask."""
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+import operator
+from functools import reduce
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -21,10 +29,12 @@ def category_list_with_counts() -> QuerySet[Category]:
 def product_list(*, category: str | None = None, search: str = "") -> QuerySet[Product]:
     """Active products, optionally in one category (by slug) and matching a search.
 
-    On PostgreSQL the name is matched by trigram word similarity (served by the
-    product_name_trgm GIN index) so a typo still finds the loaf, ranked by closeness;
-    a plain substring match of name or description keeps short or exact queries working.
-    SQLite, the embedded setup, has only the substring match.
+    On PostgreSQL a search is English full-text search over name, category name and
+    description (so "croissants" finds the croissant and "bread" the Bread category's
+    loaves), ranked in that order of weight, then by trigram word similarity on the name
+    (served by the product_name_trgm GIN index) so a typo still finds the loaf, and a
+    substring of the name for half-typed words. SQLite, the embedded setup, matches each
+    word, or the word without a plural "s", as a substring of the same three fields.
     """
     # pk breaks ties so that pages never repeat or skip a product of the same name
     products = (
@@ -42,11 +52,38 @@ def products_matching(products: QuerySet[Product], *, search: str) -> QuerySet[P
     search = search.strip()
     if not search:
         return products
-    substring = Q(name__icontains=search) | Q(description__icontains=search)
     if connection.vendor != "postgresql":
-        return products.filter(substring)
+        return products.filter(_words_anywhere(search))
+    query = SearchQuery(search, config=SEARCH_CONFIG, search_type="websearch")
     return (
-        products.annotate(similarity=TrigramWordSimilarity(search, "name"))
-        .filter(Q(name__trigram_word_similar=search) | substring)
-        .order_by("-similarity", "name", "pk")
+        products.annotate(
+            document=SEARCH_DOCUMENT,
+            rank=SearchRank(SEARCH_DOCUMENT, query),
+            similarity=TrigramWordSimilarity(search, "name"),
+        )
+        .filter(
+            Q(document=query) | Q(name__trigram_word_similar=search) | Q(name__icontains=search)
+        )
+        .order_by("-rank", "-similarity", "name", "pk")
     )
+
+
+SEARCH_CONFIG = "english"
+SEARCH_DOCUMENT = (
+    SearchVector("name", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("category__name", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+)
+SEARCHED_FIELDS = ("name", "category__name", "description")
+
+
+def _words_anywhere(search: str) -> Q:
+    """Every word of the search in one of the searched fields, singular or plural."""
+    match = Q()
+    for word in search.split()[:10]:
+        forms = {word, word.removesuffix("s")} - {""}
+        match &= reduce(
+            operator.or_,
+            (Q(**{f"{field}__icontains": form}) for field in SEARCHED_FIELDS for form in forms),
+        )
+    return match

@@ -5,7 +5,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from orders.errors import CartGone, CartLineNotFound, ProductUnavailable, QuantityInvalid
+from orders.errors import (
+    CartGone,
+    CartLineNotFound,
+    NotEnoughStock,
+    ProductUnavailable,
+    QuantityInvalid,
+)
 from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Product
 
 # Where a guest's cart id is kept in the browser session until they sign in.
@@ -61,17 +67,29 @@ def cart_add(*, cart: Cart, product_id: object, quantity: object) -> CartLine:
         raise ProductUnavailable()
     cart = _cart_lock(cart)
     line = CartLine.objects.filter(cart=cart, product=product).first()
-    if line is None:
-        return CartLine.objects.create(cart=cart, product=product, quantity=quantity)
-    if line.quantity + quantity > MAX_LINE_QUANTITY:
+    if line is not None and line.quantity + quantity > MAX_LINE_QUANTITY:
         raise QuantityInvalid(
             f"You already have {line.quantity} of {product.name} in your cart; "
             f"a line holds at most {MAX_LINE_QUANTITY}.",
             code="quantity_too_large",
         )
+    _stock_check(product=product, in_cart=line.quantity if line else 0, adding=quantity)
+    if line is None:
+        return CartLine.objects.create(cart=cart, product=product, quantity=quantity)
     line.quantity += quantity
     line.save(update_fields=["quantity"])
     return line
+
+
+def _stock_check(*, product: Product, in_cart: int, adding: int) -> None:
+    """More than the shelf holds is refused at once, saying how many are left; checkout
+    checks again, since stock may go while the cart waits."""
+    if in_cart + adding <= product.stock:
+        return
+    if product.stock <= 0:
+        raise NotEnoughStock(f"{product.name} is out of stock.")
+    have = f" and you have {in_cart} in your cart" if in_cart else ""
+    raise NotEnoughStock(f"Only {product.stock} of {product.name} left{have}.")
 
 
 def _cart_line_locked(*, cart: Cart, line_id: object) -> CartLine:
@@ -88,6 +106,8 @@ def cart_line_update(*, cart: Cart, line_id: object, quantity: object) -> CartLi
     quantity = cart_quantity_check(quantity=quantity)
     cart = _cart_lock(cart)
     line = _cart_line_locked(cart=cart, line_id=line_id)
+    if quantity > line.quantity:
+        _stock_check(product=line.product, in_cart=0, adding=quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
     return line

@@ -44,6 +44,7 @@ from orders.models import (
     Slot,
 )
 from orders.services.slots import slot_reserve
+from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
 
 CENT = Decimal("0.01")
@@ -158,6 +159,9 @@ def checkout_place(
             )
         return previous.order, False
 
+    # A stopped expiry worker must not lock a customer out: their own overdue orders go first.
+    now = timezone.now()
+    orders_expire_unpaid(user=user, now=now)
     open_orders = Order.objects.filter(user=user, status=Order.Status.PENDING_PAYMENT).count()
     if open_orders >= settings.MAX_OPEN_ORDERS:
         raise TooManyOpenOrders(
@@ -184,7 +188,6 @@ def checkout_place(
     if problems:
         raise OutOfStock("; ".join(problems) + ".")
 
-    now = timezone.now()
     slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None:
         raise SlotUnavailable("There is no such slot.")

@@ -169,18 +169,20 @@ def order_cancel(*, order: Order, by: User | None, note: str = "") -> Order:
     return order_transition(order=order, to=Status.CANCELLED, by=by, note=note)
 
 
-def orders_expire_unpaid(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Expire orders left unpaid for ORDER_PAYMENT_TIMEOUT; return how many were expired.
+def orders_expire_unpaid(
+    *, now: datetime | None = None, limit: int = 500, user: User | None = None
+) -> int:
+    """Expire orders left unpaid for ORDER_PAYMENT_TIMEOUT (only `user`'s, when given);
+    return how many were expired.
 
     Each order expires in its own short transaction; rows another worker holds are
     skipped, so two workers running this at once never expire the same order twice.
     """
     cutoff = (now or timezone.now()) - settings.ORDER_PAYMENT_TIMEOUT
-    candidates = list(
-        Order.objects.filter(status=Status.PENDING_PAYMENT, placed_at__lt=cutoff)
-        .order_by("placed_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    overdue = Order.objects.filter(status=Status.PENDING_PAYMENT, placed_at__lt=cutoff)
+    if user is not None:
+        overdue = overdue.filter(user=user)
+    candidates = list(overdue.order_by("placed_at").values_list("pk", flat=True)[:limit])
     expired = 0
     for pk in candidates:
         with transaction.atomic():

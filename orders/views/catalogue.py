@@ -1,5 +1,5 @@
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, QueryDict
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 
 from orders.forms import CartAddForm
@@ -15,10 +15,8 @@ def home(request):
     categories = list(category_list_with_counts())
     current_category = next((c for c in categories if c.slug == category_slug), None)
     products = product_list(category=category_slug or None, search=search)
-    try:
-        page = Paginator(products, PRODUCTS_PER_PAGE).page(request.GET.get("page") or 1)
-    except InvalidPage as exc:
-        raise Http404("No such page of products.") from exc
+    # A page past the end (a bookmark from a bigger catalogue) shows the last page.
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/home.html",

@@ -11,10 +11,11 @@ from django.utils import timezone
 from accounts.selectors import user_email_verified
 from config.pages import business_errors
 from orders.forms import PICKUP, CheckoutForm
-from orders.models import Slot
+from orders.models import Order, Slot
 from orders.selectors.cart import cart_get, cart_summary
 from orders.selectors.slots import slot_list_upcoming
 from orders.services.checkout import checkout_place, order_totals
+from orders.views.payments import order_payment_redirect
 
 SLOTS_SHOWN = 84
 
@@ -61,4 +62,6 @@ def _checkout_submit(request):
     )
     if created:
         messages.success(request, f"Thank you! Your order {order.number} is placed.")
-    return redirect(order)
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return redirect(order)
+    return order_payment_redirect(request, order)

@@ -5,11 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from config.pages import business_errors
+from orders.models import Order, Payment
 from orders.selectors.orders import order_get, order_list
+from orders.selectors.payments import payment_latest
 from orders.services.transitions import order_cancel, order_may_cancel
+from orders.templatetags.money import money
 
 ORDERS_PER_PAGE = 20
 
@@ -32,18 +35,44 @@ def _order_or_404(request, number: str):
 @login_required
 def order_detail(request, number: str):
     order = _order_or_404(request, number)
+    waiting = order.status == Order.Status.PENDING_PAYMENT
+    payment = payment_latest(order_id=order.pk) if waiting else None
     return render(
         request,
         "orders/order_detail.html",
-        {"order": order, "may_cancel": order_may_cancel(order=order, by=request.user)},
+        {
+            "order": order,
+            "may_cancel": order_may_cancel(order=order, by=request.user),
+            "may_pay": waiting and order.user_id == request.user.pk,
+            "payment": payment,
+            "confirming": request.GET.get("payment") == "returned"
+            and payment is not None
+            and payment.status == Payment.Status.PENDING,
+        },
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
-@business_errors(fallback="order_detail")
+@business_errors(fallback="order_detail", back=False)
 def order_cancel_view(request, number: str):
+    """GET asks first (it works without JavaScript); the POST it sends cancels."""
     order = _order_or_404(request, number)
+    if request.method == "GET":
+        lines = [f"Order {order.number} will be cancelled and its slot given up."]
+        if order.paid_at:
+            lines.append(f"Your payment of {money(order.total)} will be refunded in full.")
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": "Cancel this order?",
+                "lines": lines,
+                "button": "Yes, cancel the order",
+                "back_url": order.get_absolute_url(),
+                "back_label": "No, keep it",
+            },
+        )
     order_cancel(order=order, by=request.user, note="Cancelled on the website.")
     messages.success(request, f"Order {order.number} is cancelled.")
     return redirect(order)

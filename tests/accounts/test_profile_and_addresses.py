@@ -190,3 +190,34 @@ def test_the_account_page_needs_a_login(client):
     response = client.get("/account/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_deleting_an_address_on_the_page_asks_first(client):
+    address = AddressFactory(line1="1 Bakery Lane")
+    client.force_login(address.user)
+
+    confirm = client.get(f"/account/addresses/{address.pk}/delete/")
+
+    assert confirm.status_code == 200
+    assert "Delete this address?" in confirm.content.decode()
+    assert "1 Bakery Lane" in confirm.content.decode()
+    assert Address.objects.filter(pk=address.pk).exists()
+    client.post(f"/account/addresses/{address.pk}/delete/")
+    assert not Address.objects.filter(pk=address.pk).exists()
+
+
+def test_sign_out_everywhere_on_the_page_asks_first(client):
+    client.force_login(UserFactory())
+    confirm = client.get("/account/logout-all/")
+    assert "Sign out everywhere?" in confirm.content.decode()
+    assert client.get("/account/").status_code == 200
+
+
+def test_the_account_page_offers_the_data_as_a_file(client):
+    client.force_login(UserFactory())
+    page = client.get("/account/").content.decode()
+    assert 'href="/api/v1/me/export/"' in page
+    download = client.get("/api/v1/me/export/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith('attachment; filename="orderly-my-data-')
+    assert "orders" in download.json()

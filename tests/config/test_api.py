@@ -106,3 +106,15 @@ def test_unknown_pages_get_the_shops_404_page(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert b"There is nothing at this address." in response.content
+
+
+def test_the_api_docs_offer_the_headless_sign_in_spec_served_here(client):
+    spec = client.get("/_allauth/openapi.json")
+    assert spec.status_code == 200
+    assert "/auth/login" in spec.json()["paths"].keys().__str__()
+    docs_script = client.get("/api/v1/docs/sign-in/", {"script": ""}).content.decode()
+    assert "/_allauth/openapi.json" in docs_script
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    assert "/api/v1/docs/sign-in/" in schema["info"]["description"]
+    # allauth's own page would load Redoc from a CDN: it sends readers to our docs instead.
+    assert client.get("/_allauth/openapi.html")["Location"] == "/api/v1/docs/sign-in/"

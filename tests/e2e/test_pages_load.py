@@ -19,6 +19,12 @@ def test_api_docs_render_from_our_own_static_files(page, screenshot):
     screenshot("api-docs")
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
 
+    assert page.locator(".swagger-ui .info a[href='/api/v1/docs/sign-in/']").count() == 1
+    page.goto("/api/v1/docs/sign-in/")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path[data-path*='/auth/login']")
+    screenshot("api-docs-sign-in")
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+
 
 def test_not_found_page_is_in_the_shops_look(page, screenshot):
     response = page.goto("/no-such-page/")

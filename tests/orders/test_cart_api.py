@@ -88,7 +88,7 @@ def test_adding_a_product_already_in_the_cart_raises_its_quantity(client_of, use
 
 
 def test_adding_past_99_is_refused_not_capped(client_of, user):
-    product = ProductFactory()
+    product = ProductFactory(stock=200)
     CartLineFactory(cart=CartFactory(user=user), product=product, quantity=95)
 
     response = client_of.post(
@@ -217,3 +217,42 @@ def test_cart_api_runs_a_fixed_number_of_queries(client_of, user, django_assert_
     with django_assert_num_queries(2):
         response = client_of.get("/api/v1/cart/")
     assert len(response.json()["lines"]) == rows
+
+
+def test_adding_more_than_is_left_adds_nothing_and_says_how_many_are_left(client_of, user):
+    product = ProductFactory(name="Spelt loaf", stock=3)
+
+    response = client_of.post(
+        "/api/v1/cart/items/", {"product": product.pk, "quantity": 5}, format="json"
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["code"], body["field"]) == ("not_enough_stock", "quantity")
+    assert body["detail"] == "Only 3 of Spelt loaf left."
+    assert _lines(user) == []
+
+
+def test_adding_on_top_of_the_cart_counts_what_is_there(client_of, user):
+    product = ProductFactory(name="Spelt loaf", stock=3)
+    CartLineFactory(cart=CartFactory(user=user), product=product, quantity=2)
+
+    response = client_of.post(
+        "/api/v1/cart/items/", {"product": product.pk, "quantity": 2}, format="json"
+    )
+
+    assert response.json()["detail"] == "Only 3 of Spelt loaf left and you have 2 in your cart."
+    assert _lines(user) == [(product.pk, 2)]
+
+
+def test_an_unavailable_line_is_flagged_and_left_out_of_the_total(client_of, user):
+    cart = CartFactory(user=user)
+    CartLineFactory(cart=cart, product=ProductFactory(price=Decimal("2.00")), quantity=2)
+    gone = ProductFactory(price=Decimal("9.00"), is_active=False)
+    CartLineFactory(cart=cart, product=gone, quantity=1)
+
+    body = client_of.get("/api/v1/cart/").json()
+
+    assert Decimal(body["total"]) == Decimal("4.00")
+    flagged = [line for line in body["lines"] if line["product"]["id"] == gone.pk]
+    assert flagged and flagged[0]["inactive"] is True

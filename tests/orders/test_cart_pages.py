@@ -259,3 +259,25 @@ def test_the_cart_leads_to_checkout_only_when_every_line_can_be_bought(client):
     html = client.get("/cart/").content.decode()
     assert 'href="/checkout/"' not in html
     assert '<button type="button" disabled>Check out</button>' in html
+
+
+def test_adding_more_than_is_left_on_the_page_says_how_many_and_adds_nothing(client):
+    product = ProductFactory(name="Spelt loaf", stock=3)
+
+    response = client.post("/cart/add/", {"product": product.pk, "quantity": 5}, follow=True)
+
+    assert "Only 3 of Spelt loaf left." in response.content.decode()
+    assert "added" not in response.content.decode()
+    assert not CartLine.objects.exists()
+
+
+def test_the_cart_page_total_leaves_out_lines_that_cannot_be_bought(client):
+    user = UserFactory()
+    client.force_login(user)
+    cart = CartFactory(user=user)
+    CartLineFactory(cart=cart, product__price=Decimal("2.00"), quantity=2)
+    CartLineFactory(cart=cart, product__price=Decimal("9.00"), product__is_active=False)
+
+    response = client.get("/cart/")
+
+    assert response.context["cart"].total == Decimal("4.00")

@@ -48,6 +48,7 @@ def test_a_customer_reads_their_order_by_number(api_client):
         ("get", "", None),
         ("post", "cancel/", {}),
         ("post", "transition/", {"to": "preparing"}),
+        ("post", "pay/", {}),
     ],
 )
 def test_another_customers_order_is_a_404_on_every_path(api_client, method, suffix, body):

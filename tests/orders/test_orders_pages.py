@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from orders.models import CartLine, Order, Product, Slot
+from orders.models import CartLine, Order, Payment, Product, Slot
 from orders.services.transitions import order_transition
 from tests.factories import (
     AddressFactory,
@@ -92,12 +92,14 @@ def test_checking_out_on_the_page_places_the_order_and_shows_it(client, cart):
     response = client.post("/checkout/", {"token": token, "slot": slot.pk, "address": "pickup"})
 
     order = Order.objects.get()
+    payment = Payment.objects.get(order=order)
     assert response.status_code == 302
-    assert response["Location"] == f"/orders/{order.number}/"
+    assert response["Location"] == f"/payments/sandbox/{payment.reference}/"
     page = client.get(response["Location"]).content.decode()
     assert f"Order {order.number}" in page
     assert "is placed" in page
-    assert "Waiting for payment" in page
+    assert f"Pay £{order.total}" in page
+    assert order.status == Order.Status.PENDING_PAYMENT
     assert not CartLine.objects.exists()
 
 
@@ -109,7 +111,10 @@ def test_a_double_submitted_checkout_form_places_one_order(client, cart):
     second = client.post("/checkout/", form)
 
     assert Order.objects.count() == 1
-    assert first["Location"] == second["Location"]
+    payments = Payment.objects.filter(order=Order.objects.get())
+    assert {first["Location"], second["Location"]} == {
+        f"/payments/sandbox/{payment.reference}/" for payment in payments
+    }
     assert Product.objects.get().stock == 48
     assert Slot.objects.get().reserved == 1
 
@@ -171,6 +176,20 @@ def test_no_cancel_button_when_cancelling_is_not_allowed(client, customer):
     Order.objects.filter(pk=order.pk).update(placed_at=order.placed_at.replace(year=2020))
     html = client.get(f"/orders/{order.number}/").content.decode()
     assert "Cancel this order" not in html
+
+
+def test_the_cancel_button_asks_first_and_changes_nothing_until_confirmed(client, customer):
+    order = order_transition(order=place_order(user=customer), to=S.PAID, by=None)
+
+    page = client.get(f"/orders/{order.number}/cancel/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Order {order.number} will be cancelled" in html
+    assert f"Your payment of £{order.total} will be refunded in full." in html
+    assert 'method="post"' in html
+    order.refresh_from_db()
+    assert order.status == S.PAID
 
 
 def test_cancelling_on_the_page_gives_stock_back_and_shows_the_timeline(client, customer):

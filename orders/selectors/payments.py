@@ -1,0 +1,19 @@
+"""Reads of payments."""
+
+from accounts.models import User
+from orders.models import Payment
+
+
+def payment_latest(*, order_id: int) -> Payment | None:
+    """The order's most recent payment attempt, for the order page's payment state."""
+    return Payment.objects.filter(order_id=order_id).order_by("-created_at", "-pk").first()
+
+
+def sandbox_payment_get(*, user: User, reference: str) -> Payment | None:
+    """The user's own sandbox payment with this reference, with its order and lines."""
+    return (
+        Payment.objects.filter(provider="sandbox", reference=reference, order__user=user)
+        .select_related("order", "order__slot")
+        .prefetch_related("order__lines")
+        .first()
+    )

@@ -1,0 +1,299 @@
+"""Payments: start one for an order, apply each provider event once, and refund.
+
+Lock order, as everywhere in orders: the order first, then its payments, then a refund.
+A webhook event is recorded first (unique per provider and event id), so a second delivery
+of the same event waits for the first to commit and then finds it applied.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from orders import permissions
+from orders.errors import PaymentNotAllowed, PaymentProviderUnavailable, RefundNotAllowed
+from orders.models import Order, Payment, PaymentEvent, Refund
+from orders.payments import ProviderEvent, provider_get, provider_of
+from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
+from orders.payments.sandbox import sandbox_event_body, sandbox_sign
+from orders.services.transitions import order_transition
+from orders.signals import payment_refunded
+
+logger = logging.getLogger(__name__)
+
+REFUND_FIRST_RETRY = timedelta(minutes=1)
+REFUND_LONGEST_WAIT = timedelta(hours=6)
+Outcome = PaymentEvent.Outcome
+
+
+def payment_start(*, order: Order, by: User, return_url: str) -> str:
+    """Open a payment for the customer's own order; return where to send them to pay.
+
+    Only an order waiting for payment can be paid. One left unpaid past
+    ORDER_PAYMENT_TIMEOUT is expired here instead (its stock and slot go back). The
+    provider is called outside the order's lock, so a slow provider holds up nobody.
+    """
+    overdue = False
+    with transaction.atomic():
+        locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if locked.user_id != by.pk:
+            raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
+        waiting = locked.status == Order.Status.PENDING_PAYMENT
+        overdue = waiting and timezone.now() >= locked.placed_at + settings.ORDER_PAYMENT_TIMEOUT
+        if overdue:
+            locked = order_transition(
+                order=locked, to=Order.Status.EXPIRED, by=None, note="Not paid in time."
+            )
+        elif waiting:
+            provider = provider_get()
+            payment = Payment.objects.create(
+                order=locked, provider=provider.name, amount=locked.total, currency=locked.currency
+            )
+    if overdue:
+        raise PaymentNotAllowed(
+            f"Order {locked.number} was not paid in time and has expired: its items went back "
+            "on the shelf."
+        )
+    if not waiting:
+        raise PaymentNotAllowed(
+            f"Order {locked.number} is {locked.get_status_display().lower()}: only an order "
+            "waiting for payment can be paid."
+        )
+    reference, redirect_url = provider.start(payment=payment, return_url=return_url)
+    Payment.objects.filter(pk=payment.pk).update(reference=reference)
+    return redirect_url
+
+
+def payment_webhook_receive(*, provider: str, body: bytes, headers) -> list[str]:
+    """Verify and apply a provider's webhook; return each event's outcome.
+
+    Raises PaymentProviderUnknown (404) for a provider not in use, WebhookInvalid (400) for
+    a bad signature, a stale timestamp or a malformed body; then nothing is applied.
+    """
+    events = provider_get(provider).parse_webhook(body=body, headers=headers)
+    return [payment_apply_event(provider=provider, event=event) for event in events]
+
+
+@transaction.atomic
+def payment_apply_event(*, provider: str, event: ProviderEvent) -> str:
+    """Apply one provider event, once. Returns its outcome, or "duplicate"."""
+    try:
+        with transaction.atomic():
+            record = PaymentEvent.objects.create(
+                provider=provider,
+                event_id=event.id,
+                type=event.type[:100],
+                outcome=Outcome.IGNORED,
+                payload=event.raw,
+            )
+    except IntegrityError:
+        return "duplicate"
+    if event.kind == ProviderEvent.IGNORED:
+        return record.outcome
+
+    payment = _payment_find(provider=provider, event=event)
+    if payment is None:
+        logger.warning("Payment event %s %s names no payment of ours", provider, event.id)
+        record.outcome = Outcome.UNKNOWN_PAYMENT
+        record.save(update_fields=["outcome"])
+        return record.outcome
+
+    order = Order.objects.select_for_update(of=("self",)).get(pk=payment.order_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    record.payment = payment
+    record.outcome = _apply(order=order, payment=payment, event=event)
+    record.save(update_fields=["payment", "outcome"])
+    return record.outcome
+
+
+def _payment_find(*, provider: str, event: ProviderEvent) -> Payment | None:
+    payments = Payment.objects.filter(provider=provider)
+    if event.reference:
+        found = payments.filter(reference=event.reference).first()
+        if found is not None:
+            return found
+    if event.payment_id is not None:
+        return payments.filter(pk=event.payment_id).first()
+    return None
+
+
+def _apply(*, order: Order, payment: Payment, event: ProviderEvent) -> str:
+    fields = ["status", "raw_event", "updated_at"]
+    if not payment.reference and event.reference:
+        payment.reference = event.reference
+        fields.append("reference")
+    if event.kind == ProviderEvent.FAILED:
+        if payment.status != Payment.Status.PENDING:
+            return Outcome.IGNORED
+        payment.status = Payment.Status.FAILED
+        payment.raw_event = event.raw
+        payment.save(update_fields=fields)
+        return Outcome.FAILED
+
+    if payment.status not in {Payment.Status.PENDING, Payment.Status.FAILED}:
+        return Outcome.IGNORED
+    payment.raw_event = event.raw
+    if event.amount != order.total or event.currency != order.currency:
+        logger.warning(
+            "Payment %s for %s: %s %s received, %s %s due; not applied",
+            payment.pk,
+            order.number,
+            event.amount,
+            event.currency,
+            order.total,
+            order.currency,
+        )
+        payment.status = Payment.Status.MISMATCH
+        payment.save(update_fields=fields)
+        return Outcome.MISMATCH
+
+    payment.status = Payment.Status.SUCCEEDED
+    payment.save(update_fields=fields)
+    if order.status == Order.Status.PENDING_PAYMENT:
+        order_transition(
+            order=order,
+            to=Order.Status.PAID,
+            by=None,
+            note=f"Paid through {payment.provider} ({payment.reference}).",
+        )
+        return Outcome.APPLIED
+    refund_request(
+        payment=payment,
+        reason=f"Paid when the order was already {order.get_status_display().lower()}.",
+    )
+    return Outcome.REFUNDED
+
+
+def refund_request(*, payment: Payment, reason: str) -> Refund:
+    """Record that the payment is to be refunded in full, once; it is made after commit.
+
+    Call it inside the transaction that decided the refund (with the payment locked), so
+    the refund to make commits with that decision or not at all.
+    """
+    refund, created = Refund.objects.get_or_create(
+        payment=payment,
+        defaults={
+            "amount": payment.amount,
+            "reason": reason[:200],
+            "key": f"orderly-refund-{payment.pk}",
+            "next_attempt_at": timezone.now(),
+        },
+    )
+    if created:
+        # Imported here: the tasks module imports this one.
+        from orders.tasks import refund_execute
+
+        transaction.on_commit(lambda: refund_execute.delay(refund.pk), robust=True)
+    return refund
+
+
+def payments_refund_for_order(*, order: Order, reason: str) -> list[Refund]:
+    """Refund every succeeded payment of the order (it is locked by the caller)."""
+    payments = Payment.objects.select_for_update().filter(
+        order=order, status=Payment.Status.SUCCEEDED
+    )
+    return [refund_request(payment=payment, reason=reason) for payment in payments]
+
+
+@transaction.atomic
+def order_refund(*, order: Order, by: User, reason: str = "") -> Refund:
+    """A manager refunds an order's payment in full, whatever its status (the order stays)."""
+    if not by.has_perm(permissions.REFUND):
+        raise PermissionDenied("Only managers can refund payments.")
+    locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    refunds = payments_refund_for_order(
+        order=locked, reason=reason or f"Refunded by {by.email} in the admin."
+    )
+    if not refunds:
+        raise RefundNotAllowed(f"Order {locked.number} has no payment to refund.")
+    return refunds[0]
+
+
+def refund_run(*, refund_id: int, now: datetime | None = None) -> Refund | None:
+    """Ask the provider for the refund, once; record the outcome. Returns the refund, or
+    None when it was already made or another worker is making it.
+
+    A provider failure is recorded (attempts, error) with the time of the next attempt,
+    doubling each time; refunds_retry_due picks it up then.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("payment__order")
+            .filter(pk=refund_id, status__in=[Refund.Status.PENDING, Refund.Status.FAILED])
+            .first()
+        )
+        if refund is None:
+            return None
+        refund.attempts += 1
+        try:
+            reference = provider_of(refund.payment.provider).refund(
+                payment=refund.payment, amount=refund.amount, key=refund.key
+            )
+        except PaymentProviderUnavailable as error:
+            logger.warning("Refund %s failed (attempt %s): %s", refund.pk, refund.attempts, error)
+            refund.status = Refund.Status.FAILED
+            refund.last_error = error.message
+            wait = REFUND_FIRST_RETRY * 2 ** (refund.attempts - 1)
+            refund.next_attempt_at = now + min(wait, REFUND_LONGEST_WAIT)
+            refund.save()
+            return refund
+        refund.status = Refund.Status.SUCCEEDED
+        refund.reference = reference
+        refund.last_error = ""
+        refund.next_attempt_at = None
+        refund.refunded_at = now
+        refund.save()
+        Payment.objects.filter(pk=refund.payment_id).update(
+            status=Payment.Status.REFUNDED, updated_at=now
+        )
+        payment_refunded.send(
+            sender=Refund, order=refund.payment.order, payment=refund.payment, amount=refund.amount
+        )
+    return refund
+
+
+def refunds_retry_due(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Make the refunds that are due (new ones a worker missed, failed ones past their
+    wait); return how many succeeded. Safe when two workers run it at once."""
+    now = now or timezone.now()
+    due = Refund.objects.filter(
+        status__in=[Refund.Status.PENDING, Refund.Status.FAILED], next_attempt_at__lte=now
+    ).values_list("pk", flat=True)[:limit]
+    done = 0
+    for pk in list(due):
+        refund = refund_run(refund_id=pk, now=now)
+        done += refund is not None and refund.status == Refund.Status.SUCCEEDED
+    return done
+
+
+def sandbox_webhook_send(*, payment_id: int, event_id: str, succeeded: bool) -> list[str]:
+    """Send the sandbox's signed webhook for a Pay or Decline through the webhook service,
+    as a real provider's arrives; the event id is chosen when the buyer pressed the button,
+    so a retried send is the same event."""
+    payment = Payment.objects.get(pk=payment_id)
+    body = sandbox_event_body(event_id=event_id, payment=payment, succeeded=succeeded)
+    headers = {SANDBOX_SIGNATURE_HEADER: sandbox_sign(body)}
+    return payment_webhook_receive(provider=payment.provider, body=body, headers=headers)
+
+
+def sandbox_payment_submit(*, payment: Payment, by: User, succeeded: bool) -> None:
+    """The buyer pressed Pay (or Decline) on the sandbox's page: queue the signed webhook
+    a real provider would send. Runs in-process when tasks run eagerly."""
+    if payment.order.user_id != by.pk:
+        raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
+    if payment.status != Payment.Status.PENDING:
+        raise PaymentNotAllowed(
+            f"This payment is already {payment.get_status_display().lower()}: go back to "
+            "the order to pay again."
+        )
+    # Imported here: the tasks module imports this one.
+    from orders.tasks import send_sandbox_webhook
+
+    send_sandbox_webhook.delay(payment.pk, f"evt_{uuid4().hex}", succeeded)

@@ -1,0 +1,58 @@
+"""Paying for an order on the website, and the sandbox provider's payment page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from config.errors import ApplicationError
+from orders.models import Order
+from orders.selectors.orders import order_get
+from orders.selectors.payments import sandbox_payment_get
+from orders.services.payments import payment_start, sandbox_payment_submit
+
+RETURNED = "?payment=returned"
+
+
+def order_payment_redirect(request, order: Order):
+    """Send the buyer to pay for the order, or back to its page saying why they cannot."""
+    return_url = request.build_absolute_uri(order.get_absolute_url()) + RETURNED
+    try:
+        return redirect(payment_start(order=order, by=request.user, return_url=return_url))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(order)
+
+
+@require_POST
+@login_required
+def order_pay(request, number: str):
+    order = order_get(user=request.user, number=number)
+    if order is None or order.user_id != request.user.pk:
+        raise Http404("No such order.")
+    return order_payment_redirect(request, order)
+
+
+@login_required
+def sandbox_pay(request, reference: str):
+    """The sandbox's payment page: the order, its lines and the amount; Pay or Decline."""
+    payment = sandbox_payment_get(user=request.user, reference=reference)
+    if payment is None or settings.PAYMENT_PROVIDER != "sandbox":
+        raise Http404("No such payment.")
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        if outcome not in {"pay", "decline"}:
+            raise BadRequest("Press Pay or Decline.")
+        try:
+            sandbox_payment_submit(payment=payment, by=request.user, succeeded=outcome == "pay")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(payment.order)
+        if outcome == "decline":
+            messages.warning(request, "You declined the payment. The order is still waiting.")
+            return redirect(payment.order)
+        return redirect(payment.order.get_absolute_url() + RETURNED)
+    return render(request, "orders/sandbox_pay.html", {"payment": payment, "order": payment.order})

@@ -1,0 +1,83 @@
+"""Every customer page fits a phone (390 px) and a laptop (1280 px) without sideways scroll,
+and axe-core finds nothing serious or critical on it."""
+
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from orders.models import Cart
+from tests.factories import (
+    PASSWORD,
+    AddressFactory,
+    CartLineFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+    place_order,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = (390, 1280)
+AXE = Axe()
+
+
+def _check(page, screenshot, name, width):
+    screenshot(f"layout-{name}-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    report = AXE.run(page).response
+    assert report["passes"], name
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in report["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert violations == [], (name, violations)
+
+
+def _sign_in(page, user):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def shop():
+    user = UserFactory(email="lin@example.com", name="Lin Customer-With-A-Long-Name")
+    AddressFactory(user=user, line1="Flat 12, 345 Extraordinarily Long Street Name")
+    loaf = ProductFactory(
+        name="Country sourdough with seeds and a long name", price=Decimal("4.80")
+    )
+    place_order(user=user, products=[ProductFactory(name="Rye")], quantity=2)
+    cart = Cart.objects.get(user=user)
+    CartLineFactory(cart=cart, product=loaf, quantity=12)
+    CartLineFactory(cart=cart, product=ProductFactory(name="Gone bun", is_active=False))
+    SlotFactory(kind="pickup", hours_ahead=30)
+    SlotFactory(kind="delivery", hours_ahead=31)
+    return user, loaf
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_customer_page_scrolls_sideways(page, screenshot, shop, width):
+    user, loaf = shop
+    page.set_viewport_size({"width": width, "height": 900})
+    for name, path in [("sign-in", "/accounts/login/"), ("sign-up", "/accounts/signup/")]:
+        page.goto(path)
+        _check(page, screenshot, name, width)
+    _sign_in(page, user)
+    order = user.orders.get()
+    pages = [
+        ("catalogue", "/"),
+        ("product", f"/products/{loaf.slug}/"),
+        ("cart", "/cart/"),
+        ("checkout", "/checkout/"),
+        ("orders", "/orders/"),
+        ("order", f"/orders/{order.number}/"),
+        ("account", "/account/"),
+    ]
+    for name, path in pages:
+        page.goto(path)
+        _check(page, screenshot, name, width)

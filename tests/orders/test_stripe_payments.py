@@ -1,0 +1,191 @@
+"""Stripe Checkout: sessions opened and refunds made through the `stripe` library (its HTTP
+calls answered here, no network), webhooks signed locally with a test secret."""
+
+import json
+from urllib.parse import parse_qs
+
+import pytest
+import stripe
+
+from orders.models import Order, Payment, PaymentEvent, Refund
+from orders.payments.stripe_checkout import StripeProvider
+from orders.services.payments import payment_start
+from orders.services.transitions import order_cancel
+from tests.factories import place_order
+from tests.payment_helpers import (
+    STRIPE_WEBHOOK_SECRET,
+    WEBHOOK,
+    stripe_session_completed,
+    stripe_signature,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class FakeStripe(stripe.HTTPClient):
+    """Answers Stripe's API calls with canned replies and keeps what was asked."""
+
+    name = "fake"
+
+    def __init__(self, replies):
+        super().__init__()
+        self.replies = list(replies)
+        self.calls = []
+
+    def request(self, method, url, headers, post_data=None):
+        self.calls.append((method, url, dict(headers), parse_qs(post_data or "")))
+        status, body = self.replies.pop(0)
+        return json.dumps(body), status, {}
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def stripe_in_use(settings):
+    settings.PAYMENT_PROVIDER = "stripe"
+    settings.STRIPE_SECRET_KEY = "sk_test_orderly"
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+
+
+def _fake(monkeypatch, *replies) -> FakeStripe:
+    fake = FakeStripe(replies)
+    monkeypatch.setattr(StripeProvider, "http_client", fake)
+    return fake
+
+
+def _session(session_id="cs_test_1"):
+    return {
+        "id": session_id,
+        "object": "checkout.session",
+        "url": f"https://checkout.stripe.com/c/pay/{session_id}",
+    }
+
+
+def _start(order, monkeypatch):
+    fake = _fake(monkeypatch, (200, _session()))
+    url = payment_start(order=order, by=order.user, return_url="https://shop.test/orders/x/")
+    return url, fake, Payment.objects.get(order=order)
+
+
+def test_paying_opens_a_stripe_checkout_session_for_the_order_total(stripe_in_use, monkeypatch):
+    order = place_order()
+    url, fake, payment = _start(order, monkeypatch)
+
+    assert url == "https://checkout.stripe.com/c/pay/cs_test_1"
+    assert (payment.provider, payment.reference) == ("stripe", "cs_test_1")
+    method, endpoint, headers, form = fake.calls[0]
+    assert (method, endpoint) == ("post", "https://api.stripe.com/v1/checkout/sessions")
+    assert headers["Idempotency-Key"] == f"orderly-payment-{payment.pk}"
+    assert form["line_items[0][price_data][unit_amount]"] == [str(int(order.total * 100))]
+    assert form["line_items[0][price_data][currency]"] == ["gbp"]
+    assert form["metadata[payment_id]"] == [str(payment.pk)]
+    assert form["success_url"] == ["https://shop.test/orders/x/"]
+
+
+def test_stripe_refusing_to_open_a_session_is_a_503_and_the_order_still_waits(
+    stripe_in_use, monkeypatch, api_client
+):
+    order = place_order()
+    _fake(monkeypatch, (400, {"error": {"message": "Invalid currency", "type": "invalid"}}))
+    api_client.force_authenticate(order.user)
+
+    response = api_client.post(f"/api/v1/orders/{order.number}/pay/")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "payment_provider_unavailable"
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+
+
+def test_a_locally_signed_checkout_session_completed_marks_the_order_paid(
+    stripe_in_use, monkeypatch, client
+):
+    order = place_order()
+    _, _, payment = _start(order, monkeypatch)
+    body = stripe_session_completed(payment)
+
+    response = client.post(
+        WEBHOOK.format("stripe"),
+        body,
+        content_type="application/json",
+        headers={"Stripe-Signature": stripe_signature(body)},
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"received": ["applied"]}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+
+
+@pytest.mark.parametrize("tamper", ["body", "secret", "none"])
+def test_a_tampered_stripe_webhook_is_a_400_and_changes_nothing(
+    stripe_in_use, monkeypatch, client, tamper
+):
+    order = place_order()
+    _, _, payment = _start(order, monkeypatch)
+    body = stripe_session_completed(payment)
+    signature = {
+        "body": stripe_signature(body),
+        "secret": stripe_signature(body, secret="whsec_guess"),
+        "none": "",
+    }[tamper]
+    if tamper == "body":
+        body = body.replace(b'"paid"', b'"PAID"')
+
+    response = client.post(
+        WEBHOOK.format("stripe"),
+        body,
+        content_type="application/json",
+        headers={"Stripe-Signature": signature},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "webhook_invalid"
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert not PaymentEvent.objects.exists()
+
+
+def test_a_stripe_event_of_another_type_is_recorded_and_ignored(stripe_in_use, monkeypatch, client):
+    order = place_order()
+    _start(order, monkeypatch)
+    body = json.dumps(
+        {"id": "evt_x", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}
+    ).encode()
+    response = client.post(
+        WEBHOOK.format("stripe"),
+        body,
+        content_type="application/json",
+        headers={"Stripe-Signature": stripe_signature(body)},
+    )
+    assert response.json() == {"received": ["ignored"]}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+
+
+def test_cancelling_a_stripe_paid_order_refunds_with_an_idempotency_key(
+    stripe_in_use, monkeypatch, client, django_capture_on_commit_callbacks
+):
+    order = place_order()
+    _, _, payment = _start(order, monkeypatch)
+    body = stripe_session_completed(payment)
+    client.post(
+        WEBHOOK.format("stripe"),
+        body,
+        content_type="application/json",
+        headers={"Stripe-Signature": stripe_signature(body)},
+    )
+    fake = _fake(monkeypatch, (200, {"id": "re_test_1", "object": "refund"}))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=Order.objects.get(pk=order.pk), by=order.user)
+
+    refund = Refund.objects.get()
+    assert (refund.status, refund.reference) == (Refund.Status.SUCCEEDED, "re_test_1")
+    _, endpoint, headers, form = fake.calls[0]
+    assert endpoint == "https://api.stripe.com/v1/refunds"
+    assert headers["Idempotency-Key"] == refund.key
+    assert form == {"payment_intent": ["pi_test_123"], "amount": [str(int(order.total * 100))]}
