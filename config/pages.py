@@ -19,16 +19,19 @@ from config.errors import ApplicationError
 ErrorReply = Callable[[HttpRequest, ApplicationError], HttpResponse | None]
 
 
-def business_errors(*, fallback: str = "/", reply: ErrorReply | None = None):
+def business_errors(*, fallback: str = "/", back: bool = True, reply: ErrorReply | None = None):
     """Declare how a view's business errors are answered.
 
     `fallback` (a URL name, reversed with the view's own URL arguments, or a path) is
-    where the redirect goes without a safe `next` or referer; `reply(request, error)`
-    may return its own response, or None for the message and redirect.
+    where the redirect goes without a safe `next` or referer, and always with
+    `back=False` (when the page the form was on makes no sense after the refusal);
+    `reply(request, error)` may return its own response, or None for the message and
+    redirect.
     """
 
     def decorate(view):
         view.business_error_fallback = fallback
+        view.business_error_back = back
         view.business_error_reply = reply
         return view
 
@@ -54,6 +57,7 @@ class ApplicationErrorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         request.business_error_fallback = getattr(view_func, "business_error_fallback", "/")
+        request.business_error_back = getattr(view_func, "business_error_back", True)
         request.business_error_reply = getattr(view_func, "business_error_reply", None)
         request.business_error_url_kwargs = view_kwargs
 
@@ -69,4 +73,6 @@ class ApplicationErrorMiddleware:
         messages.error(request, exception.message)
         fallback = getattr(request, "business_error_fallback", "/")
         url_kwargs = getattr(request, "business_error_url_kwargs", {})
+        if not getattr(request, "business_error_back", True):
+            return redirect(fallback, **url_kwargs)
         return redirect(safe_back_url(request, fallback=fallback, **url_kwargs))

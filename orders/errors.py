@@ -110,41 +110,25 @@ class CancelNotAllowed(Conflict):
 class PaymentNotAllowed(Conflict):
     """The order is not waiting for payment (paid already, cancelled, expired)."""
 
-    default_code = "payment_not_allowed"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "status")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "payment_not_allowed", "status"
 
 
 class PaymentProviderUnknown(NotFound):
-    default_code = "payment_provider_unknown"
-
-    def __init__(self, message: str = "There is no such payment provider.", **kwargs):
-        kwargs.setdefault("field", "provider")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "payment_provider_unknown", "provider"
+    default_message = "There is no such payment provider."
 
 
 class WebhookInvalid(ApplicationError):
     """A webhook whose signature, timestamp or body cannot be trusted; nothing was applied."""
 
-    default_code = "webhook_invalid"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "signature")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "webhook_invalid", "signature"
 
 
 class PaymentProviderUnavailable(ApplicationError):
     """The provider could not be reached or refused the call; try again later."""
 
-    status_code = 503
-    default_code = "payment_provider_unavailable"
+    status_code, default_code = 503, "payment_provider_unavailable"
 
 
 class RefundNotAllowed(Conflict):
-    default_code = "refund_not_allowed"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "payment")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "refund_not_allowed", "payment"

@@ -54,7 +54,7 @@ def order_detail(request, number: str):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@business_errors(fallback="order_detail")
+@business_errors(fallback="order_detail", back=False)
 def order_cancel_view(request, number: str):
     """GET asks first (it works without JavaScript); the POST it sends cancels."""
     order = _order_or_404(request, number)
