@@ -93,7 +93,19 @@ class Order(models.Model):
     tax = models.DecimalField(max_digits=10, decimal_places=2)
     delivery_fee = models.DecimalField(max_digits=10, decimal_places=2)
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
-    total = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="What the customer pays, tax and fee included."
+    )
+    delivery_tax = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="The tax in (or on) the delivery fee; part of tax.",
+    )
+    prices_include_tax = models.BooleanField(
+        default=True,
+        help_text="Placed with tax-inclusive prices (incl. VAT) or with tax added on top.",
+    )
     currency = models.CharField(max_length=3)
     placed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -130,7 +142,11 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    """What was bought, copied from the product at checkout so later catalogue edits leave it."""
+    """What was bought, copied from the product at checkout so later catalogue edits leave it.
+
+    net + tax = gross; the order's subtotal, discount, tax and total are sums of its lines'
+    line_total, discount, tax and gross (plus the delivery fee and its tax).
+    """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
@@ -141,7 +157,20 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=4)
     quantity = models.PositiveSmallIntegerField()
-    line_total = models.DecimalField(max_digits=10, decimal_places=2)
+    line_total = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Unit price x quantity, before the discount."
+    )
+    discount = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="This line's share of the coupon.",
+    )
+    net = models.DecimalField(max_digits=10, decimal_places=2, help_text="After the discount.")
+    tax = models.DecimalField(max_digits=10, decimal_places=2)
+    gross = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="What the customer pays for this line."
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -27,6 +27,8 @@ def orders_export(*, user: User) -> list[dict]:
             "delivery_fee": str(order.delivery_fee),
             "discount": str(order.discount),
             "total": str(order.total),
+            "delivery_tax": str(order.delivery_tax),
+            "prices_include_tax": order.prices_include_tax,
             "currency": order.currency,
             "placed_at": order.placed_at.isoformat(),
             "paid_at": order.paid_at.isoformat() if order.paid_at else None,
@@ -38,6 +40,10 @@ def orders_export(*, user: User) -> list[dict]:
                     "tax_rate": str(line.tax_rate),
                     "quantity": line.quantity,
                     "line_total": str(line.line_total),
+                    "discount": str(line.discount),
+                    "net": str(line.net),
+                    "tax": str(line.tax),
+                    "gross": str(line.gross),
                 }
                 for line in order.lines.all()
             ],
