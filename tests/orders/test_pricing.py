@@ -1,6 +1,10 @@
 """orders/pricing.py: worked examples checked by hand, and properties over random baskets."""
 
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -259,3 +263,18 @@ def test_every_basket_adds_up_exactly_in_both_modes(lines, include, coupon, fee,
             assert line.net == taxed
             exact_tax = taxed * line.tax_rate
         assert abs(line.tax - exact_tax) <= D("0.005")
+
+
+def test_a_delivery_tax_rate_given_as_a_percentage_stops_the_start_clearly():
+    env = {**os.environ, "DELIVERY_TAX_RATE": "20"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DELIVERY_TAX_RATE is a fraction from 0 to 1 (0.20 for 20%), not 20." in result.stderr
