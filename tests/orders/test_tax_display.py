@@ -55,7 +55,7 @@ def test_cart_page_shows_the_vat_in_the_total(client, customer, wine):
 
     html = client.get("/cart/").content.decode()
 
-    assert 'Unit price <span class="muted tax-note">incl. VAT</span>' in html
+    assert '<p class="muted tax-note">Prices incl. VAT.</p>' in html
     assert 'incl. VAT</span></th><td class="num cart-total">£17.98<' in html
     # 17.98 x 0.2 / 1.2 = 2.9967 -> 3.00
     assert 'Includes VAT</th><td class="num muted cart-tax">£3.00<' in html
