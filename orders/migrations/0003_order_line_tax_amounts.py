@@ -135,5 +135,20 @@ class Migration(migrations.Migration):
             ),
             preserve_default=False,
         ),
+        # Before the backfill: the zeros of existing rows already satisfy them.
+        migrations.AddConstraint(
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gross__gte", 0), ("net__gte", 0), ("tax__gte", 0)),
+                name="order_line_amounts_not_negative",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("discount__gte", 0), ("discount__lte", models.F("line_total"))),
+                name="order_line_discount_within_line_total",
+            ),
+        ),
         migrations.RunPython(backfill_lines, migrations.RunPython.noop, elidable=True),
     ]

@@ -178,6 +178,16 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="order_line_quantity_positive"
             ),
+            # net + tax = gross is pricing's rule, not a constraint: SQLite compares
+            # decimal sums as floats.
+            models.CheckConstraint(
+                condition=Q(net__gte=0, tax__gte=0, gross__gte=0),
+                name="order_line_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0, discount__lte=models.F("line_total")),
+                name="order_line_discount_within_line_total",
+            ),
         ]
 
     def __str__(self):

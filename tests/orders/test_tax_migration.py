@@ -1,10 +1,12 @@
-"""Orders placed before tax per line keep their figures: the migration fills the lines."""
+"""Orders placed before tax per line keep their figures: the migration fills the lines; the
+database refuses impossible lines."""
 
 import importlib
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.db import IntegrityError, transaction
 
 from orders.models import OrderLine
 from tests.factories import OrderFactory
@@ -82,3 +84,35 @@ def test_running_the_backfill_twice_changes_nothing():
         == first
         == [(Decimal("0.00"), Decimal("10.00"), Decimal("2.00"), Decimal("12.00"))]
     )
+
+
+def test_the_database_refuses_a_negative_line_or_a_discount_bigger_than_its_line():
+    order = OrderFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrderLine.objects.create(
+            order=order,
+            product_name="Bad",
+            sku="BAD",
+            unit_price=Decimal("5.00"),
+            tax_rate=Decimal("0.2"),
+            quantity=1,
+            line_total=Decimal("5.00"),
+            net=Decimal("5.00"),
+            tax=Decimal("-1.00"),
+            gross=Decimal("4.00"),
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrderLine.objects.create(
+            order=order,
+            product_name="Bad",
+            sku="BAD",
+            unit_price=Decimal("5.00"),
+            tax_rate=Decimal("0"),
+            quantity=1,
+            line_total=Decimal("5.00"),
+            discount=Decimal("6.00"),
+            net=Decimal("0.00"),
+            tax=Decimal("0.00"),
+            gross=Decimal("0.00"),
+        )
+    assert not order.lines.exists()
