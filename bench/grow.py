@@ -76,6 +76,7 @@ def grow() -> None:
             tax=Decimal("1.50"),
             delivery_fee=Decimal("0.00"),
             total=Decimal("9.00"),
+            prices_include_tax=False,
             currency="GBP",
             placed_at=now - timedelta(hours=n + 1),
         )
@@ -88,9 +89,12 @@ def grow() -> None:
             product_name=product.name,
             sku=product.sku,
             unit_price=Decimal("2.50"),
-            tax_rate=product.tax_rate,
+            tax_rate=Decimal("0.2000"),
             quantity=1,
             line_total=Decimal("2.50"),
+            net=Decimal("2.50"),
+            tax=Decimal("0.50"),
+            gross=Decimal("3.00"),
         )
         for order in orders
         for product in products[:3]

@@ -318,6 +318,15 @@ CELERY_TIMEZONE = TIME_ZONE
 
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="GBP")
 DELIVERY_FEE = Decimal(env.str("DELIVERY_FEE", default="4.50"))
+# On: prices (and the delivery fee) are entered and shown with tax in them, as UK and EU
+# shops must show consumers; off: tax is added on top. The rules are in orders/pricing.py.
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=True)
+DELIVERY_TAX_RATE = Decimal(env.str("DELIVERY_TAX_RATE", default="0"))
+if not Decimal(0) <= DELIVERY_TAX_RATE <= 1:
+    raise ImproperlyConfigured(
+        f"DELIVERY_TAX_RATE is a fraction from 0 to 1 (0.20 for 20%), not {DELIVERY_TAX_RATE}."
+    )
+TAX_LABEL = env.str("TAX_LABEL", default="VAT")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 ORDER_CANCEL_WINDOW = timedelta(hours=env.float("ORDER_CANCEL_WINDOW_HOURS", default=24))
 ORDER_PAYMENT_TIMEOUT = timedelta(minutes=env.float("ORDER_PAYMENT_TIMEOUT_MINUTES", default=15))

@@ -141,6 +141,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     tax = Decimal("2.00")
     delivery_fee = Decimal("4.50")
     total = Decimal("16.50")
+    prices_include_tax = False  # 10.00 + 2.00 tax on top + 4.50
     currency = "GBP"
 
 

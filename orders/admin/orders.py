@@ -22,7 +22,18 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["product_name", "sku", "unit_price", "tax_rate", "quantity", "line_total"]
+    fields = [
+        "product_name",
+        "sku",
+        "unit_price",
+        "tax_rate",
+        "quantity",
+        "line_total",
+        "discount",
+        "net",
+        "tax",
+        "gross",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -65,8 +76,10 @@ class OrderAdmin(admin.ModelAdmin):
         "subtotal",
         "tax",
         "delivery_fee",
+        "delivery_tax",
         "discount",
         "total",
+        "prices_include_tax",
         "currency",
         "placed_at",
         "paid_at",
@@ -83,8 +96,9 @@ class OrderAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("coupon", "coupon_code"),
-                    ("subtotal", "tax", "delivery_fee"),
-                    ("discount", "total", "currency"),
+                    ("subtotal", "discount", "prices_include_tax"),
+                    ("delivery_fee", "delivery_tax", "tax"),
+                    ("total", "currency"),
                 )
             },
         ),

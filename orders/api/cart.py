@@ -34,7 +34,22 @@ class CartLineSerializer(serializers.Serializer):
 class CartSerializer(serializers.Serializer):
     lines = CartLineSerializer(many=True)
     item_count = serializers.IntegerField()
-    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    subtotal = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The sum of the line totals."
+    )
+    tax = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="The tax in the subtotal when prices_include_tax, else the tax added to it.",
+    )
+    total = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="What the goods cost, tax included (before a coupon and a delivery fee).",
+    )
+    prices_include_tax = serializers.BooleanField(
+        help_text="Prices are shown with tax in them (incl. VAT); false: tax is added on top."
+    )
     currency = serializers.SerializerMethodField()
     has_problems = serializers.BooleanField()
 

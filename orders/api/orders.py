@@ -37,7 +37,19 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "tax_rate",
             "quantity",
             "line_total",
+            "discount",
+            "net",
+            "tax",
+            "gross",
         ]
+        extra_kwargs = {
+            "unit_price": {"help_text": "As entered: with tax in it when prices_include_tax."},
+            "line_total": {"help_text": "unit_price x quantity, before the discount."},
+            "discount": {"help_text": "This line's share of the coupon, in cents that add up."},
+            "net": {"help_text": "The line after its discount, without tax."},
+            "tax": {"help_text": "The tax of the line after its discount, rounded half-up."},
+            "gross": {"help_text": "net + tax: what the customer pays for this line."},
+        }
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -79,8 +91,10 @@ class OrderSerializer(serializers.ModelSerializer):
             "subtotal",
             "tax",
             "delivery_fee",
+            "delivery_tax",
             "discount",
             "total",
+            "prices_include_tax",
             "currency",
             "placed_at",
             "paid_at",
@@ -89,6 +103,28 @@ class OrderSerializer(serializers.ModelSerializer):
             "pay_url",
             "can_cancel",
         ]
+        extra_kwargs = {
+            "subtotal": {
+                "help_text": "The sum of the lines' line_total, before the discount: with tax in "
+                "it when prices_include_tax, before tax otherwise."
+            },
+            "tax": {
+                "help_text": "The sum of the lines' tax plus the delivery fee's: already in the "
+                "total when prices_include_tax, added to it otherwise."
+            },
+            "delivery_fee": {
+                "help_text": "As entered, with its tax in it when prices_include_tax; 0 for pickup."
+            },
+            "discount": {"help_text": "The coupon: the sum of the lines' discount."},
+            "total": {
+                "help_text": "What the customer pays and the payment provider is asked for: "
+                "subtotal - discount + delivery_fee, plus tax unless prices_include_tax."
+            },
+            "prices_include_tax": {
+                "help_text": "The order was priced with tax-inclusive prices (incl. VAT); false: "
+                "tax was added on top."
+            },
+        }
 
     def get_can_cancel(self, order: Order) -> bool:
         return order_may_cancel(order=order, by=self.context["request"].user)

@@ -22,7 +22,9 @@ class Category(models.Model):
 
 
 class Product(models.Model):
-    """Something the shop sells. `price` is the unit price before tax, in SHOP_CURRENCY."""
+    """Something the shop sells. `price` is the unit price in SHOP_CURRENCY as entered and
+    shown: with tax in it when PRICES_INCLUDE_TAX is on, before tax otherwise (orders/pricing.py).
+    """
 
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     sku = models.CharField("SKU", max_length=32, unique=True)

@@ -89,7 +89,19 @@ class Order(models.Model):
     tax = models.DecimalField(max_digits=10, decimal_places=2)
     delivery_fee = models.DecimalField(max_digits=10, decimal_places=2)
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
-    total = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="What the customer pays, tax and fee included."
+    )
+    delivery_tax = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="The tax in (or on) the delivery fee; part of tax.",
+    )
+    prices_include_tax = models.BooleanField(
+        default=True,
+        help_text="Placed with tax-inclusive prices (incl. VAT) or with tax added on top.",
+    )
     currency = models.CharField(max_length=3)
     placed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,7 +138,11 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    """What was bought, copied from the product at checkout so later catalogue edits leave it."""
+    """What was bought, copied from the product at checkout so later catalogue edits leave it.
+
+    net + tax = gross; the order's subtotal, discount, tax and total are sums of its lines'
+    line_total, discount, tax and gross (plus the delivery fee and its tax).
+    """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
@@ -137,13 +153,36 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=4)
     quantity = models.PositiveSmallIntegerField()
-    line_total = models.DecimalField(max_digits=10, decimal_places=2)
+    line_total = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Unit price x quantity, before the discount."
+    )
+    discount = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="This line's share of the coupon.",
+    )
+    net = models.DecimalField(max_digits=10, decimal_places=2, help_text="After the discount.")
+    tax = models.DecimalField(max_digits=10, decimal_places=2)
+    gross = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="What the customer pays for this line."
+    )
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="order_line_quantity_positive"
+            ),
+            # net + tax = gross is pricing's rule, not a constraint: SQLite compares
+            # decimal sums as floats.
+            models.CheckConstraint(
+                condition=Q(net__gte=0, tax__gte=0, gross__gte=0),
+                name="order_line_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0, discount__lte=models.F("line_total")),
+                name="order_line_discount_within_line_total",
             ),
         ]
 

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, Sum
 
+from orders import pricing
 from orders.models import Cart, CartLine, Product
 
 
@@ -25,8 +27,15 @@ class CartLineSummary:
 
 @dataclass(frozen=True)
 class CartSummary:
+    """The goods at today's prices, priced as checkout will price them before a coupon and a
+    delivery fee: `subtotal` sums the line totals, `tax` is the tax in them (or added on top
+    of them, when prices do not include tax), `total` is what the goods cost the customer."""
+
     lines: list[CartLineSummary] = field(default_factory=list)
-    total: Decimal = Decimal("0.00")
+    subtotal: Decimal = pricing.ZERO
+    tax: Decimal = pricing.ZERO
+    total: Decimal = pricing.ZERO
+    prices_include_tax: bool = field(default_factory=lambda: settings.PRICES_INCLUDE_TAX)
 
     @property
     def item_count(self) -> int:
@@ -51,14 +60,27 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
                 product=product,
                 quantity=line.quantity,
                 unit_price=product.price,
-                line_total=product.price * line.quantity,
+                line_total=pricing.money(product.price * line.quantity),
                 inactive=not product.is_active,
                 out_of_stock=product.stock < line.quantity,
             )
         )
-    # What cannot be bought as it stands is flagged and left out of the total.
-    total = sum((line.line_total for line in lines if not line.has_problem), Decimal("0.00"))
-    return CartSummary(lines=lines, total=total)
+    # What cannot be bought as it stands is flagged and left out of the totals.
+    priced = pricing.price_order(
+        lines=[
+            pricing.LineIn(ln.unit_price, ln.product.tax_rate, ln.quantity)
+            for ln in lines
+            if not ln.has_problem
+        ],
+        prices_include_tax=settings.PRICES_INCLUDE_TAX,
+    )
+    return CartSummary(
+        lines=lines,
+        subtotal=priced.subtotal,
+        tax=priced.tax,
+        total=priced.total,
+        prices_include_tax=priced.prices_include_tax,
+    )
 
 
 def _cart_owned(*, user, guest_cart_id: int | None, prefix: str = "") -> Q | None:

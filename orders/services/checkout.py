@@ -1,17 +1,11 @@
 """Checkout: turn the customer's cart into a `pending_payment` order, all or nothing.
 
-Money rules (all Decimal, rounded half-up to cents once per figure):
-- subtotal = sum of unit price x quantity (prices are before tax);
-- tax = sum of unit price x quantity x tax rate, over the lines as priced (the coupon
-  does not reduce the tax);
-- delivery fee = DELIVERY_FEE for delivery, nothing for pickup;
-- discount = a percent coupon's share of the subtotal, or a fixed coupon's amount,
-  never more than the subtotal;
-- total = subtotal + tax + delivery fee - discount.
+The money (tax-inclusive or tax-exclusive prices, the coupon spread over the lines, tax per
+line, the delivery fee and its tax) is priced by orders/pricing.py; `order_price` feeds it
+the shop's settings, and checkout stores each line's discount, net, tax and gross.
 """
 
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable
 from uuid import uuid4
 
 from django.conf import settings
@@ -21,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Address, User
 from accounts.services import user_ensure_verified
+from orders import pricing
 from orders.errors import (
     AddressInvalid,
     CouponExhausted,
@@ -43,47 +38,25 @@ from orders.models import (
     Product,
     Slot,
 )
+from orders.pricing import LineIn
 from orders.services.slots import slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
 
-CENT = Decimal("0.01")
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
 
 
-def money(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Totals:
-    subtotal: Decimal
-    tax: Decimal
-    delivery_fee: Decimal
-    discount: Decimal
-    total: Decimal
-
-
-def order_totals(
-    *, lines: list[tuple[Decimal, Decimal, int]], kind: str, coupon: Coupon | None = None
-) -> Totals:
-    """The money of an order from its lines as (unit_price, tax_rate, quantity)."""
-    subtotal = money(sum((price * qty for price, _, qty in lines), Decimal("0")))
-    tax = money(sum((price * qty * rate for price, rate, qty in lines), Decimal("0")))
-    delivery_fee = money(settings.DELIVERY_FEE) if kind == Slot.Kind.DELIVERY else money(Decimal(0))
-    discount = Decimal("0.00")
-    if coupon is not None:
-        if coupon.kind == Coupon.Kind.PERCENT:
-            discount = money(subtotal * coupon.value / 100)
-        else:
-            discount = money(coupon.value)
-        discount = min(discount, subtotal)
-    return Totals(
-        subtotal=subtotal,
-        tax=tax,
-        delivery_fee=delivery_fee,
-        discount=discount,
-        total=subtotal + tax + delivery_fee - discount,
+def order_price(
+    *, lines: Iterable[LineIn], kind: str, coupon: Coupon | None = None
+) -> pricing.Priced:
+    """The money of an order of this kind (delivery or pickup), with the shop's settings."""
+    return pricing.price_order(
+        lines=lines,
+        prices_include_tax=settings.PRICES_INCLUDE_TAX,
+        delivery_fee=settings.DELIVERY_FEE if kind == Slot.Kind.DELIVERY else pricing.ZERO,
+        delivery_tax_rate=settings.DELIVERY_TAX_RATE,
+        coupon_kind=coupon.kind if coupon else "",
+        coupon_value=coupon.value if coupon else pricing.ZERO,
     )
 
 
@@ -206,8 +179,12 @@ def checkout_place(
     slot_reserve(slot=slot)
 
     coupon = _coupon_check(code=coupon_code, now=now) if coupon_code else None
-    priced = [(products[pid].price, products[pid].tax_rate, qty) for pid, qty in wanted.items()]
-    totals = order_totals(lines=priced, kind=slot.kind, coupon=coupon)
+    bought = list(wanted.items())
+    priced = order_price(
+        lines=[LineIn(products[pid].price, products[pid].tax_rate, qty) for pid, qty in bought],
+        kind=slot.kind,
+        coupon=coupon,
+    )
 
     order = Order.objects.create(
         number=f"new-{uuid4().hex}",
@@ -222,11 +199,13 @@ def checkout_place(
         coupon_code=coupon.code if coupon else "",
         currency=settings.SHOP_CURRENCY,
         placed_at=now,
-        subtotal=totals.subtotal,
-        tax=totals.tax,
-        delivery_fee=totals.delivery_fee,
-        discount=totals.discount,
-        total=totals.total,
+        prices_include_tax=priced.prices_include_tax,
+        subtotal=priced.subtotal,
+        tax=priced.tax,
+        delivery_fee=priced.delivery_fee,
+        delivery_tax=priced.delivery_tax,
+        discount=priced.discount,
+        total=priced.total,
     )
     order.number = f"ORD-{timezone.localtime(now).year}-{order.pk:06d}"
     Order.objects.filter(pk=order.pk).update(number=order.number)
@@ -237,12 +216,16 @@ def checkout_place(
             product=products[pid],
             product_name=products[pid].name,
             sku=products[pid].sku,
-            unit_price=products[pid].price,
-            tax_rate=products[pid].tax_rate,
-            quantity=qty,
-            line_total=money(products[pid].price * qty),
+            unit_price=line.unit_price,
+            tax_rate=line.tax_rate,
+            quantity=line.quantity,
+            line_total=line.amount,
+            discount=line.discount,
+            net=line.net,
+            tax=line.tax,
+            gross=line.gross,
         )
-        for pid, qty in wanted.items()
+        for (pid, _), line in zip(bought, priced.lines, strict=True)
     )
     Product.objects.filter(pk__in=wanted).update(
         stock=Case(

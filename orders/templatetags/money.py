@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 
+from orders.pricing import tax_label
+
 register = template.Library()
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -16,3 +18,28 @@ def money(amount: Decimal | None) -> str:
     value = f"{Decimal(amount):,.2f}"
     symbol = SYMBOLS.get(settings.SHOP_CURRENCY)
     return f"{symbol}{value}" if symbol else f"{value} {settings.SHOP_CURRENCY}"
+
+
+@register.filter
+def tax_note(prices_include_tax: bool) -> str:
+    """{{ order.prices_include_tax|tax_note }} -> "incl. VAT" or "plus VAT" (TAX_LABEL)."""
+    return tax_label(prices_include_tax=bool(prices_include_tax), name=settings.TAX_LABEL)
+
+
+@register.simple_tag
+def shop_tax_note() -> str:
+    """How the shop's prices are shown now: "incl. VAT" or "plus VAT" (PRICES_INCLUDE_TAX)."""
+    return tax_note(settings.PRICES_INCLUDE_TAX)
+
+
+@register.simple_tag
+def tax_name() -> str:
+    """The tax's name in the shop's pages: TAX_LABEL ("VAT")."""
+    return settings.TAX_LABEL
+
+
+@register.filter
+def percent(rate: Decimal) -> str:
+    """0.2000 -> "20%", 0.1250 -> "12.5%"."""
+    value = (Decimal(rate) * 100).normalize()
+    return f"{value:f}%"

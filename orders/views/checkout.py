@@ -12,9 +12,10 @@ from accounts.selectors import user_email_verified
 from config.pages import business_errors
 from orders.forms import PICKUP, CheckoutForm
 from orders.models import Order, Slot
+from orders.pricing import LineIn
 from orders.selectors.cart import cart_get, cart_summary
 from orders.selectors.slots import slot_list_upcoming
-from orders.services.checkout import checkout_place, order_totals
+from orders.services.checkout import checkout_place, order_price
 from orders.views.payments import order_payment_redirect
 
 SLOTS_SHOWN = 84
@@ -31,7 +32,7 @@ def checkout(request):
         (day, list(day_slots))
         for day, day_slots in groupby(slots, key=lambda s: timezone.localtime(s.starts_at).date())
     ]
-    priced = [(line.unit_price, line.product.tax_rate, line.quantity) for line in summary.lines]
+    priced = [LineIn(ln.unit_price, ln.product.tax_rate, ln.quantity) for ln in summary.lines]
     return render(
         request,
         "orders/checkout.html",
@@ -42,8 +43,8 @@ def checkout(request):
             "addresses": list(request.user.addresses.all()),
             "pickup": PICKUP,
             "token": uuid4().hex,
-            "delivery_totals": order_totals(lines=priced, kind=Slot.Kind.DELIVERY),
-            "pickup_totals": order_totals(lines=priced, kind=Slot.Kind.PICKUP),
+            "delivery_totals": order_price(lines=priced, kind=Slot.Kind.DELIVERY),
+            "pickup_totals": order_price(lines=priced, kind=Slot.Kind.PICKUP),
         },
     )
 

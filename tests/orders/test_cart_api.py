@@ -52,7 +52,10 @@ def test_an_empty_cart(client_of):
     assert response.json() == {
         "lines": [],
         "item_count": 0,
+        "subtotal": "0.00",
+        "tax": "0.00",
         "total": "0.00",
+        "prices_include_tax": True,
         "currency": "GBP",
         "has_problems": False,
     }

@@ -229,8 +229,8 @@ def test_cart_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
     client.get("/cart/")  # allauth records the browser session on its first request
 
     # session, user, allauth's activity record of the session (5 with its savepoint),
-    # cart, lines with their products, the badge's count
-    with django_assert_num_queries(10):
+    # cart, lines with their products, the cart badge's count, the inbox badge's count
+    with django_assert_num_queries(11):
         response = client.get("/cart/")
     assert len(response.context["cart"].lines) == rows
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import CartLine, Coupon, Order, OrderEvent, Product, Slot
-from orders.services.checkout import Totals, checkout_place, order_totals
+from orders.services.checkout import checkout_place
 from orders.signals import order_changed
 from tests.factories import (
     AddressFactory,
@@ -80,18 +80,33 @@ def test_checkout_places_a_pending_order_and_takes_stock_slot_coupon_and_cart(ap
     assert body["pay_url"] == f"/api/v1/orders/{order.number}/pay/"
     assert body["kind"] == "delivery"
     assert body["delivery_address"] == shop.address.as_text()
-    # 2 x 4.80 + 3.35 = 12.95; tax 20% = 2.59; fee 4.50; 10% off 12.95 = 1.295 -> 1.30
+    # Prices include 20% VAT: 2 x 4.80 + 3.35 = 12.95; 10% off = 1.295 -> 1.30, spread
+    # 0.96 + 0.34 (9.60 x 1.30 / 12.95 = 0.9637, 3.35 x 1.30 / 12.95 = 0.3363: the missing
+    # cent goes to the larger remainder); VAT in 8.64 is 1.44, in 3.01 is 0.5017 -> 0.50;
+    # delivery 4.50 at 0%; total 12.95 - 1.30 + 4.50 = 16.15.
+    assert body["prices_include_tax"] is True
     assert body["subtotal"] == "12.95"
-    assert body["tax"] == "2.59"
+    assert body["tax"] == "1.94"
     assert body["delivery_fee"] == "4.50"
+    assert body["delivery_tax"] == "0.00"
     assert body["discount"] == "1.30"
-    assert body["total"] == "18.74"
+    assert body["total"] == "16.15"
     assert body["coupon_code"] == "WELCOME10"
     assert [
-        (line["product_name"], line["quantity"], line["unit_price"]) for line in body["lines"]
+        (
+            line["product_name"],
+            line["quantity"],
+            line["unit_price"],
+            line["line_total"],
+            line["discount"],
+            line["net"],
+            line["tax"],
+            line["gross"],
+        )
+        for line in body["lines"]
     ] == [
-        ("Sourdough loaf", 2, "4.80"),
-        ("Apricot jam", 1, "3.35"),
+        ("Sourdough loaf", 2, "4.80", "9.60", "0.96", "7.20", "1.44", "8.64"),
+        ("Apricot jam", 1, "3.35", "3.35", "0.34", "2.51", "0.50", "3.01"),
     ]
     assert [(e["from_status"], e["to_status"], e["by"]) for e in body["events"]] == [
         ("", "pending_payment", "customer")
@@ -128,42 +143,35 @@ def test_pickup_has_no_delivery_fee_and_no_address(shop):
     assert order.kind == "pickup"
     assert order.delivery_fee == Decimal("0.00")
     assert order.delivery_address == ""
-    assert order.total == Decimal("12.95") + Decimal("2.59")
+    assert (order.tax, order.total) == (Decimal("2.16"), Decimal("12.95"))  # 1.60 + 0.56 VAT in it
 
 
-@pytest.mark.parametrize(
-    ("lines", "kind", "coupon", "expected"),
-    [
-        # Half a cent rounds up: 0.125 tax -> 0.13.
-        ([("0.625", "0.2", 1)], "pickup", None, ("0.63", "0.13", "0.00", "0.00", "0.76")),
-        ([("1.05", "0.05", 1)], "pickup", None, ("1.05", "0.05", "0.00", "0.00", "1.10")),
-        (
-            [("10.00", "0", 3)],
-            "delivery",
-            ("fixed", "5"),
-            ("30.00", "0.00", "4.50", "5.00", "29.50"),
-        ),
-        # A fixed coupon never takes more than the subtotal.
-        ([("2.00", "0.2", 1)], "pickup", ("fixed", "50"), ("2.00", "0.40", "0.00", "2.00", "0.40")),
-        (
-            [("3.33", "0.2", 3)],
-            "pickup",
-            ("percent", "15"),
-            ("9.99", "2.00", "0.00", "1.50", "10.49"),
-        ),
-        (
-            [("3.33", "0.2", 3)],
-            "pickup",
-            ("percent", "100"),
-            ("9.99", "2.00", "0.00", "9.99", "2.00"),
-        ),
-    ],
-)
-def test_money_is_exact_decimal_rounded_half_up_to_cents(lines, kind, coupon, expected):
-    priced = [(Decimal(p), Decimal(r), q) for p, r, q in lines]
-    coupon_row = Coupon(kind=coupon[0], value=Decimal(coupon[1])) if coupon else None
-    totals = order_totals(lines=priced, kind=kind, coupon=coupon_row)
-    assert totals == Totals(*(Decimal(x) for x in expected))
+def test_checkout_stores_tax_added_on_top_when_prices_exclude_tax(shop, settings):
+    settings.PRICES_INCLUDE_TAX = False
+    settings.DELIVERY_TAX_RATE = Decimal("0.20")
+    order, _ = checkout_place(
+        user=shop.user,
+        slot_id=shop.slot.pk,
+        address_id=shop.address.pk,
+        coupon_code="WELCOME10",
+        idempotency_key="k",
+    )
+    # The same shares of the 1.30 coupon come off before tax: 8.64 + 1.73 VAT, 3.01 + 0.60
+    # VAT; the 4.50 fee gets 0.90 VAT on top; tax 1.73 + 0.60 + 0.90 = 3.23.
+    lines = list(order.lines.values_list("discount", "net", "tax", "gross"))
+    assert lines == [
+        (Decimal("0.96"), Decimal("8.64"), Decimal("1.73"), Decimal("10.37")),
+        (Decimal("0.34"), Decimal("3.01"), Decimal("0.60"), Decimal("3.61")),
+    ]
+    assert order.prices_include_tax is False
+    assert (order.subtotal, order.discount, order.delivery_fee, order.delivery_tax) == (
+        Decimal("12.95"),
+        Decimal("1.30"),
+        Decimal("4.50"),
+        Decimal("0.90"),
+    )
+    assert order.tax == Decimal("3.23")
+    assert order.total == Decimal("10.37") + Decimal("3.61") + Decimal("5.40") == Decimal("19.38")
 
 
 def test_the_same_idempotency_key_returns_the_first_order_with_the_same_status_and_body(

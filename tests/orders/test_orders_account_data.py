@@ -23,6 +23,14 @@ def test_the_data_export_carries_the_customers_orders_as_json():
     assert exported["total"] == str(order.total)
     assert exported["delivery_address"] == order.delivery_address != ""
     assert exported["lines"][0]["product_name"] == "Rye"
+    line = order.lines.get()
+    assert exported["prices_include_tax"] is True
+    assert [exported["lines"][0][k] for k in ("discount", "net", "tax", "gross")] == [
+        str(line.discount),
+        str(line.net),
+        str(line.tax),
+        str(line.gross),
+    ]
     assert exported["events"][0]["to_status"] == "pending_payment"
 
 

@@ -57,10 +57,25 @@ def test_checkout_page_shows_cart_slots_by_day_addresses_and_totals(client, cust
     assert "1 Bakery Lane" in html
     assert "pick it up in the shop" in html
     assert ">Full<" in html
-    assert "£10.40" in html  # subtotal
-    assert "£16.98" in html  # 10.40 + 2.08 tax + 4.50 delivery
+    assert "Prices incl. VAT." in html
+    assert "£10.40" in html  # subtotal, VAT in it
+    assert "£14.90" in html  # 10.40 + 4.50 delivery
+    assert 'Includes VAT</th><td class="num muted">£1.73<' in html  # 10.40 x 0.2 / 1.2
     assert 'name="token"' in html
     assert "Place order" in html
+
+
+def test_checkout_page_adds_tax_on_top_when_prices_exclude_it(client, customer, cart, settings):
+    settings.PRICES_INCLUDE_TAX = False
+    AddressFactory(user=customer)
+    SlotFactory(kind="delivery")
+
+    html = client.get("/checkout/").content.decode()
+
+    assert "Prices plus VAT." in html
+    assert '<th scope="row">VAT</th><td class="num">£2.08<' in html  # 10.40 x 0.2
+    assert "£16.98" in html  # 10.40 + 2.08 VAT + 4.50 delivery
+    assert "Includes VAT" not in html
 
 
 def test_checkout_needs_signing_in(client):
