@@ -4,6 +4,7 @@ from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
 from orders.models.catalogue import Category, Product
 from orders.models.orders import CheckoutRequest, Coupon, Order, OrderEvent, OrderLine
 from orders.models.slots import Slot
+from orders.models.stock import StockMovement
 
 __all__ = [
     "MAX_LINE_QUANTITY",
@@ -17,4 +18,5 @@ __all__ = [
     "OrderLine",
     "Product",
     "Slot",
+    "StockMovement",
 ]
