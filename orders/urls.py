@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import cart, catalogue, checkout, orders
+from orders.views import cart, catalogue, checkout, orders, staff
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -13,4 +13,7 @@ urlpatterns = [
     path("orders/", orders.order_history, name="order_list"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("staff/board/", staff.board, name="staff_board"),
+    path("staff/board/<str:number>/advance/", staff.board_advance, name="staff_board_advance"),
+    path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
 ]
