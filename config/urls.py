@@ -10,6 +10,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = f"{settings.SHOP_NAME} admin"
 admin.site.site_title = f"{settings.SHOP_NAME} admin"
 admin.site.index_title = "Run the shop"
+admin.site.enable_nav_sidebar = False  # the lists need the width at 1280 px
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -16,6 +16,7 @@ from orders.admin.common import ServiceSaveAdmin, apply_each
 from orders.models import Coupon, Order, OrderEvent, OrderLine
 from orders.services.coupons import coupon_max_uses_refusal, coupon_save
 from orders.services.transitions import FULFIL_PERMISSION, order_advance, order_cancel
+from orders.templatetags.money import money
 
 CSV_COLUMNS = [
     ("number", "number"),
@@ -58,6 +59,14 @@ class OrderEventInline(admin.TabularInline):
         return False
 
 
+class SlotDayFilter(admin.DateFieldListFilter):
+    """The day the order is delivered or collected, rather than "starts at"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "slot day"
+
+
 class _Echo:
     """A file-like object csv.writer writes one row to, handing it straight back."""
 
@@ -78,8 +87,8 @@ def _csv_rows(orders):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "placed_at", "customer", "status", "kind", "slot_start", "total"]
-    list_filter = ["status", "kind", ("slot__starts_at", admin.DateFieldListFilter)]
+    list_display = ["number", "placed", "customer", "status", "kind", "slot_start", "amount"]
+    list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter)]
     search_fields = ["number", "user__email", "contact_email", "contact_name"]
     search_help_text = "Search by order number, customer email or name."
     date_hierarchy = "placed_at"
@@ -123,6 +132,17 @@ class OrderAdmin(admin.ModelAdmin):
         ),
         ("Dates", {"fields": ("placed_at", "paid_at", "updated_at")}),
     )
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description="placed", ordering="placed_at")
+    def placed(self, order: Order) -> str:
+        return f"{timezone.localtime(order.placed_at):%d %b %H:%M}"
+
+    @admin.display(description="total", ordering="total")
+    def amount(self, order: Order) -> str:
+        return money(order.total)
 
     @admin.display(description="customer", ordering="contact_name")
     def customer(self, order: Order) -> str:

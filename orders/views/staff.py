@@ -28,9 +28,9 @@ BOARD_REFRESH_SECONDS = 15
 # The board's button, named for what the person clicking has just done.
 NEXT_ACTIONS = {
     Order.Status.PREPARING: "Start preparing",
-    Order.Status.READY: "Ready for pickup",
-    Order.Status.OUT_FOR_DELIVERY: "Out for delivery",
-    Order.Status.COMPLETED: "Completed",
+    Order.Status.READY: "Mark ready for pickup",
+    Order.Status.OUT_FOR_DELIVERY: "Send out for delivery",
+    Order.Status.COMPLETED: "Mark completed",
 }
 
 # The sales chart's drawing area, in SVG user units (it scales to the page width).

@@ -79,7 +79,7 @@ def test_the_board_shows_todays_paid_orders_by_slot_with_lines_and_contact(clien
     assert page.index("Ada Early") < page.index("Bo Late")
     assert "2 \u00d7</span> Sourdough" in page
     assert "0123" in page
-    assert "Start preparing" in page and "Out for delivery" in page
+    assert "Start preparing" in page and "Send out for delivery" in page
     assert "Not Paid Yet" not in page and "Cy Tomorrow" not in page
     assert "Cy Tomorrow" in other_day and "Ada Early" not in other_day
 
