@@ -21,7 +21,7 @@ class StockMovement(models.Model):
         OTHER = "other", "Other"
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_movements")
-    delta = models.IntegerField(help_text="Added (positive) or taken away (negative).")
+    delta = models.IntegerField("change", help_text="Added (positive) or taken away (negative).")
     stock_after = models.PositiveIntegerField()
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=200, blank=True)
@@ -38,4 +38,4 @@ class StockMovement(models.Model):
         indexes = [models.Index(fields=["product", "-created_at"], name="stock_move_product_time")]
 
     def __str__(self):
-        return f"{self.product_id}: {self.delta:+d}"
+        return f"{self.delta:+d}, {self.get_reason_display().lower()}"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders.models import Order
+from orders.models import Order, Product
 from orders.services.transitions import order_transition
 from tests.factories import (
     PASSWORD,
@@ -109,4 +109,15 @@ def test_staff_move_an_order_on_the_board_and_managers_read_the_dashboard(page, 
     screenshot("admin-orders-manager-1280")
     page.goto("/admin/")
     screenshot("admin-index-manager-1280")
+    tart = Product.objects.get(name="Almond tart")
+    page.goto(f"/admin/orders/product/{tart.pk}/change/")
+    screenshot("admin-product-manager-1280")
+    page.click("text=Adjust stock")
+    page.fill("input[name=delta]", "12")
+    page.select_option("select[name=reason]", "delivery")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert "now 14" in page.content()
+    screenshot("admin-product-adjusted-1280")
+    assert Product.objects.get(pk=tart.pk).stock == 14
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
