@@ -39,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_STAFF_PERMISSIONS,
         "orders.refund_order",
         "orders.view_sales_dashboard",
+        "orders.view_stockmovement",
         *_crud("orders", "product"),
         *_crud("orders", "category"),
         *_crud("orders", "slot"),

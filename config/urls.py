@@ -1,8 +1,17 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import health
+
+# Admin sign-in is the shop's own (allauth): two-factor and rate limits apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.SHOP_NAME} admin"
+admin.site.site_title = f"{settings.SHOP_NAME} admin"
+admin.site.index_title = "Run the shop"
+admin.site.enable_nav_sidebar = False  # the lists need the width at 1280 px
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -132,3 +132,42 @@ class PaymentProviderUnavailable(ApplicationError):
 
 class RefundNotAllowed(Conflict):
     default_code, default_field = "refund_not_allowed", "payment"
+
+
+# --- Staff: stock, slot capacity, coupon uses, the board -----------------------
+
+
+class StockAdjustmentInvalid(ApplicationError):
+    """A zero change, or one that would take the stock below zero."""
+
+    default_code = "stock_adjustment_invalid"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "delta")
+        super().__init__(message, **kwargs)
+
+
+class CapacityBelowBookings(Conflict):
+    default_code = "capacity_below_bookings"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "capacity")
+        super().__init__(message, **kwargs)
+
+
+class MaxUsesBelowUses(Conflict):
+    default_code = "max_uses_below_uses"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "max_uses")
+        super().__init__(message, **kwargs)
+
+
+class OrderMovedOn(Conflict):
+    """The order is no longer in the status the click was made in (someone else moved it)."""
+
+    default_code = "order_moved_on"
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("field", "from_status")
+        super().__init__(message, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import cart, catalogue, checkout, orders, payments
+from orders.views import cart, catalogue, checkout, orders, payments, staff
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
     path("orders/<str:number>/pay/", payments.order_pay, name="order_pay"),
     path("payments/sandbox/<str:reference>/", payments.sandbox_pay, name="sandbox_pay"),
+    path("staff/board/", staff.board, name="staff_board"),
+    path("staff/board/<str:number>/advance/", staff.board_advance, name="staff_board_advance"),
+    path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
 ]

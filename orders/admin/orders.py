@@ -1,39 +1,50 @@
 """Admin for orders and coupons. Status changes go through the services, never a form field."""
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
+import csv
 
-from config.errors import ApplicationError
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
 from orders import permissions
+from orders.admin.common import ServiceSaveAdmin, apply_each
 from orders.admin.payments import PaymentInline
 from orders.models import Coupon, Order, OrderEvent, OrderLine
+from orders.services.coupons import coupon_max_uses_refusal, coupon_save
 from orders.services.payments import order_refund
-from orders.services.transitions import (
-    RELEASING,
-    SYSTEM_ONLY,
-    order_cancel,
-    order_next_statuses,
-    order_transition,
-)
+from orders.services.transitions import order_advance, order_cancel
+from orders.templatetags.money import money
+
+CSV_COLUMNS = [
+    ("number", "number"),
+    ("placed_at", "placed at"),
+    ("status", "status"),
+    ("kind", "kind"),
+    ("slot_starts_at", "slot starts"),
+    ("contact_name", "contact name"),
+    ("contact_email", "contact email"),
+    ("contact_phone", "contact phone"),
+    ("subtotal", "subtotal"),
+    ("tax", "tax"),
+    ("delivery_fee", "delivery fee"),
+    ("discount", "discount"),
+    ("total", "total"),
+    ("currency", "currency"),
+    ("coupon_code", "coupon"),
+]
 
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = [
-        "product_name",
-        "sku",
-        "unit_price",
-        "tax_rate",
-        "quantity",
-        "line_total",
-        "discount",
-        "net",
-        "tax",
-        "gross",
-    ]
+    fields = ["product_name", "sku", "unit_price", "tax_rate", "quantity", "line_total"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -51,18 +62,41 @@ class OrderEventInline(admin.TabularInline):
         return False
 
 
-def _next_fulfilment_status(order: Order) -> str | None:
-    moves = [s for s in order_next_statuses(order=order) if s not in SYSTEM_ONLY | RELEASING]
-    return moves[0] if moves else None
+class SlotDayFilter(admin.DateFieldListFilter):
+    """The day the order is delivered or collected, rather than "starts at"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "slot day"
+
+
+class _Echo:
+    """A file-like object csv.writer writes one row to, handing it straight back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(orders):
+    writer = csv.writer(_Echo())
+    yield writer.writerow([label for _, label in CSV_COLUMNS])
+    for row in orders.values_list(
+        *("slot__starts_at" if name == "slot_starts_at" else name for name, _ in CSV_COLUMNS)
+    ).iterator(chunk_size=500):
+        yield writer.writerow(
+            [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+        )
 
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "user", "status", "kind", "slot", "total", "placed_at"]
-    list_filter = ["status", "kind", ("slot__starts_at", admin.DateFieldListFilter)]
-    search_fields = ["number", "user__email", "contact_email"]
+    list_display = ["number", "placed", "customer", "status", "kind", "slot_start", "amount"]
+    list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter)]
+    search_fields = ["number", "user__email", "contact_email", "contact_name"]
+    search_help_text = "Search by order number, customer email or name."
     date_hierarchy = "placed_at"
     list_select_related = ["user", "slot"]
+    list_per_page = 50
     inlines = [OrderLineInline, OrderEventInline, PaymentInline]
     actions = ["advance", "cancel", "refund"]
     readonly_fields = [
@@ -76,10 +110,8 @@ class OrderAdmin(admin.ModelAdmin):
         "subtotal",
         "tax",
         "delivery_fee",
-        "delivery_tax",
         "discount",
         "total",
-        "prices_include_tax",
         "currency",
         "placed_at",
         "paid_at",
@@ -96,14 +128,33 @@ class OrderAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("coupon", "coupon_code"),
-                    ("subtotal", "discount", "prices_include_tax"),
-                    ("delivery_fee", "delivery_tax", "tax"),
-                    ("total", "currency"),
+                    ("subtotal", "tax", "delivery_fee"),
+                    ("discount", "total", "currency"),
                 )
             },
         ),
         ("Dates", {"fields": ("placed_at", "paid_at", "updated_at")}),
     )
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description="placed", ordering="placed_at")
+    def placed(self, order: Order) -> str:
+        return f"{timezone.localtime(order.placed_at):%d %b %H:%M}"
+
+    @admin.display(description="total", ordering="total")
+    def amount(self, order: Order) -> str:
+        return money(order.total)
+
+    @admin.display(description="customer", ordering="contact_name")
+    def customer(self, order: Order) -> str:
+        return order.contact_name or order.user.email
+
+    @admin.display(description="slot", ordering="slot__starts_at")
+    def slot_start(self, order: Order) -> str:
+        starts = timezone.localtime(order.slot.starts_at)
+        return f"{starts:%a %d %b %H:%M}"
 
     def has_add_permission(self, request):
         return False
@@ -111,60 +162,25 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _apply(self, request, queryset, move, verb: str):
-        done, refused = 0, []
-        for order in queryset:
-            try:
-                if move(order):
-                    done += 1
-                else:
-                    refused.append(f"{order.number}: nothing comes next")
-            except ApplicationError as error:
-                refused.append(f"{order.number}: {error.message}")
-        if done:
-            self.message_user(request, f"{verb} {done} order(s).", messages.SUCCESS)
-        if refused:
-            self.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
-
-    @admin.action(description="Advance to the next fulfilment state", permissions=["fulfil"])
-    def advance(self, request, queryset):
-        def move(order):
-            to = _next_fulfilment_status(order)
-            if to is None:
-                return False
-            order_transition(order=order, to=to, by=request.user, note="From the admin.")
-            return True
-
-        self._apply(request, queryset, move, "Advanced")
-
-    @admin.action(description="Cancel (gives stock and slot place back)", permissions=["fulfil"])
-    def cancel(self, request, queryset):
-        def move(order):
-            order_cancel(order=order, by=request.user, note="Cancelled in the admin.")
-            return True
-
-        self._apply(request, queryset, move, "Cancelled")
-
-    @admin.action(description="Refund the payment (asks to confirm)", permissions=["refund"])
+    @admin.action(description="Refund the payment (asks first)", permissions=["refund"])
     def refund(self, request, queryset):
         if request.POST.get("confirmed") != "yes":
-            return TemplateResponse(
-                request,
-                "admin/orders/order/refund_confirmation.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": "Refund these orders?",
-                    "opts": self.model._meta,
-                    "orders": queryset,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Refund these orders?",
+                "opts": self.opts,
+                "orders": queryset,
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "query_string": request.GET.urlencode(),
+            }
+            return TemplateResponse(request, "admin/orders/order/refund_confirmation.html", context)
 
         def move(order):
             order_refund(order=order, by=request.user)
-            return True
 
-        self._apply(request, queryset, move, "Refund started for")
+        apply_each(self, request, queryset, move, "Refund started for")
+        return None
 
     def has_refund_permission(self, request):
         return request.user.has_perm(permissions.REFUND)
@@ -172,19 +188,120 @@ class OrderAdmin(admin.ModelAdmin):
     def has_fulfil_permission(self, request):
         return request.user.has_perm(permissions.FULFIL)
 
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.action(description="Advance to the next fulfilment state", permissions=["fulfil"])
+    def advance(self, request, queryset):
+        def move(order):
+            order_advance(
+                order=order, from_status=order.status, by=request.user, note="From the admin."
+            )
+
+        apply_each(self, request, queryset, move, "Advanced")
+
+    @admin.action(
+        description="Cancel (asks first; gives stock and slot back)", permissions=["fulfil"]
+    )
+    def cancel(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Cancel these orders?",
+                "opts": self.opts,
+                "orders": queryset.select_related("slot"),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "query_string": request.GET.urlencode(),
+            }
+            return TemplateResponse(request, "admin/orders/order/cancel_confirmation.html", context)
+
+        def move(order):
+            order_cancel(order=order, by=request.user, note="Cancelled in the admin.")
+
+        apply_each(self, request, queryset, move, "Cancelled")
+        return None
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_export_permission": self.has_export_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_csv_view),
+                name="orders_order_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_csv_view(self, request):
+        """The orders the changelist shows with the same filters, search and date, as CSV."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("These filters are not valid: go back to the order list.")
+        orders = changelist.get_queryset(request).order_by("placed_at", "pk")
+        response = StreamingHttpResponse(_csv_rows(orders), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
+        return response
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(admin.ModelAdmin):
+    """The audit trail of every status change: written only by the services, never edited."""
+
+    list_display = ["created_at", "order", "from_status", "to_status", "actor", "note"]
+    list_filter = ["to_status", "from_status", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["order", "actor"]
+    search_fields = ["order__number", "actor__email", "note"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CouponAdminForm(forms.ModelForm):
+    class Meta:
+        model = Coupon
+        fields = ["code", "kind", "value", "valid_from", "valid_until", "max_uses", "is_active"]
+
+    def clean_max_uses(self):
+        max_uses = self.cleaned_data["max_uses"]
+        if self.instance.pk:
+            refusal = coupon_max_uses_refusal(coupon_id=self.instance.pk, max_uses=max_uses)
+            if refusal:
+                raise forms.ValidationError(refusal, code="max_uses_below_uses")
+        return max_uses
+
+    def clean(self):
+        cleaned = super().clean()
+        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if valid_from and valid_until and valid_until <= valid_from:
+            self.add_error("valid_until", "A coupon must end after it starts.")
+        return cleaned
+
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "kind",
-        "value",
-        "uses",
-        "max_uses",
-        "valid_from",
-        "valid_until",
-        "is_active",
-    ]
-    list_filter = ["is_active", "kind"]
+class CouponAdmin(ServiceSaveAdmin):
+    service = staticmethod(coupon_save)
+    form = CouponAdminForm
+    list_display = ["code", "kind", "value", "uses", "max_uses", "valid_from", "valid_until"]
+    list_display_links = ["code"]
+    list_filter = ["is_active", "kind", ("valid_until", admin.DateFieldListFilter)]
     search_fields = ["code"]
+    date_hierarchy = "created_at"
     readonly_fields = ["uses", "created_at"]

@@ -5,6 +5,7 @@ from orders.models.catalogue import Category, Product
 from orders.models.orders import CheckoutRequest, Coupon, Order, OrderEvent, OrderLine
 from orders.models.payments import Payment, PaymentEvent, Refund
 from orders.models.slots import Slot
+from orders.models.stock import StockMovement
 
 __all__ = [
     "MAX_LINE_QUANTITY",
@@ -21,4 +22,5 @@ __all__ = [
     "Product",
     "Refund",
     "Slot",
+    "StockMovement",
 ]

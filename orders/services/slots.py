@@ -1,11 +1,11 @@
-"""Slot places: taking and giving back one place, and creating slots from a template."""
+"""Slot places: taking and giving back one place, editing slots, creating them from a template."""
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from orders.errors import SlotFull
+from orders.errors import CapacityBelowBookings, SlotFull, SlotUnavailable
 from orders.models import Slot
 
 
@@ -26,6 +26,50 @@ def slot_reserve(*, slot: Slot) -> None:
 def slot_release(*, slot_id: int) -> None:
     """Give one place back (a cancelled or expired order)."""
     Slot.objects.filter(pk=slot_id, reserved__gt=0).update(reserved=F("reserved") - 1)
+
+
+SLOT_FIELDS = ["kind", "starts_at", "ends_at", "capacity"]
+
+
+def slot_capacity_refusal(*, slot_id: int, capacity: int) -> str:
+    """Why the slot cannot take this capacity now (its places taken), or "" when it can."""
+    taken = Slot.objects.filter(pk=slot_id).values_list("reserved", flat=True).first() or 0
+    if capacity < taken:
+        return f"The capacity cannot be below the {taken} place(s) already taken in this slot."
+    return ""
+
+
+def _capacity_refusal(slot: Slot) -> CapacityBelowBookings:
+    return CapacityBelowBookings(
+        slot_capacity_refusal(slot_id=slot.pk, capacity=slot.capacity)
+        or "The capacity cannot be below the places already taken in this slot."
+    )
+
+
+def slot_save(*, slot: Slot) -> Slot:
+    """Create the slot, or save its editable fields unless the capacity falls below its bookings.
+
+    `reserved` is never written from here: the UPDATE compares the new capacity with the
+    places taken as they are when it runs, so a checkout booking the slot at the same
+    moment is never lost and the database constraint is never what refuses it.
+    """
+    if slot.ends_at <= slot.starts_at:
+        raise SlotUnavailable("A slot must end after it starts.", field="ends_at")
+    if slot.pk is None:
+        slot.reserved = 0
+        slot.save()
+        return slot
+    try:
+        with transaction.atomic():
+            updated = Slot.objects.filter(pk=slot.pk, reserved__lte=slot.capacity).update(
+                **{field: getattr(slot, field) for field in SLOT_FIELDS}
+            )
+    except IntegrityError as error:  # the constraint as a backstop: still a refusal, not a 500
+        raise _capacity_refusal(slot) from error
+    if not updated:
+        raise _capacity_refusal(slot)
+    slot.reserved = Slot.objects.filter(pk=slot.pk).values_list("reserved", flat=True).get()
+    return slot
 
 
 @transaction.atomic

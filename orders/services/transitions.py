@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from orders import permissions
-from orders.errors import CancelNotAllowed, TransitionNotAllowed
+from orders.errors import CancelNotAllowed, OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.services.slots import slot_release
 from orders.signals import order_changed, order_changing
@@ -47,6 +47,16 @@ def order_next_statuses(*, order: Order) -> list[str]:
         for to in Status.values
         if to in TRANSITIONS[order.status] and KIND_ONLY.get(to, order.kind) == order.kind
     ]
+
+
+def order_next_status(*, order: Order) -> str | None:
+    """What comes next for the order in fulfilment (the board's button, the admin's advance).
+
+    None when nothing does: an order waiting for payment moves on when it is paid, and
+    cancelling is never "next", it is a choice of its own.
+    """
+    moves = [s for s in order_next_statuses(order=order) if s not in SYSTEM_ONLY | RELEASING]
+    return moves[0] if moves else None
 
 
 def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None = None) -> str:
@@ -162,6 +172,28 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
         )
     )
     return locked
+
+
+@transaction.atomic
+def order_advance(*, order: Order, from_status: str, by: User | None, note: str = "") -> Order:
+    """Move the order to its next fulfilment status, if it is still in `from_status`.
+
+    `from_status` is the status the person clicking saw: if someone else moved the order
+    since, the click is refused with OrderMovedOn instead of moving it a second step.
+    """
+    locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if locked.status != from_status:
+        raise OrderMovedOn(
+            f"Order {locked.number} is already {locked.get_status_display().lower()}: "
+            "nothing was changed."
+        )
+    to = order_next_status(order=locked)
+    if to is None:
+        raise TransitionNotAllowed(
+            f"Nothing comes next for order {locked.number}: it is "
+            f"{locked.get_status_display().lower()}."
+        )
+    return order_transition(order=locked, to=to, by=by, note=note)
 
 
 def order_cancel(*, order: Order, by: User | None, note: str = "") -> Order:

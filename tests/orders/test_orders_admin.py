@@ -54,14 +54,17 @@ def test_advance_action_moves_paid_orders_one_step_and_reports_the_rest(admin_cl
     )
     assert Order.objects.get(pk=paid.pk).status == S.PREPARING
     assert Order.objects.get(pk=unpaid.pk).status == S.PENDING_PAYMENT
-    assert b"Advanced 1 order(s)." in response.content
-    assert f"{unpaid.number}: nothing comes next".encode() in response.content
+    assert b"Advanced 1 order." in response.content
+    assert f"Nothing comes next for order {unpaid.number}".encode() in response.content
 
 
 def test_staff_with_view_and_fulfil_permissions_cancel_from_the_admin(client):
     staff = fulfilment_staff()
     client.force_login(staff)
     order = place_order()
-    client.post("/admin/orders/order/", {"action": "cancel", "_selected_action": [order.pk]})
+    client.post(
+        "/admin/orders/order/",
+        {"action": "cancel", "_selected_action": [order.pk], "confirmed": "yes"},
+    )
     assert Order.objects.get(pk=order.pk).status == S.CANCELLED
     assert Product.objects.get().stock == 50

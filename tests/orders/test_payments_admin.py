@@ -63,7 +63,7 @@ def test_a_manager_refunds_from_the_order_list_after_confirming(
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post("/admin/orders/order/", {**form, "confirmed": "yes"}, follow=True)
 
-    assert b"Refund started for 1 order(s)." in done.content
+    assert b"Refund started for 1 order." in done.content
     refund = Refund.objects.get()
     assert refund.status == Refund.Status.SUCCEEDED
     assert refund.payment.status == Payment.Status.REFUNDED

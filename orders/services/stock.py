@@ -1,0 +1,48 @@
+"""Stock changed by hand: a recorded movement applied with a conditional update."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from orders.errors import StockAdjustmentInvalid
+from orders.models import Product, StockMovement
+
+MAX_ADJUSTMENT = 100_000
+
+
+@transaction.atomic
+def stock_adjust(
+    *, product: Product, delta: int, reason: str, by: User | None, note: str = ""
+) -> StockMovement:
+    """Add `delta` (negative takes away) to the product's stock and record who, why and when.
+
+    The row lock is the one checkout takes on products, and the UPDATE adds to the stock as
+    it is then (never a value read earlier), so a checkout at the same moment loses nothing.
+    Raises StockAdjustmentInvalid for a zero change, an unknown reason, or a change that
+    would take the stock below zero.
+    """
+    if reason not in StockMovement.Reason.values:
+        raise StockAdjustmentInvalid("Choose a reason for the stock change.", field="reason")
+    if delta == 0 or abs(delta) > MAX_ADJUSTMENT:
+        raise StockAdjustmentInvalid(
+            f"Enter a change between -{MAX_ADJUSTMENT} and {MAX_ADJUSTMENT}, other than 0."
+        )
+    stock = Product.objects.select_for_update().filter(pk=product.pk).values_list("stock").get()[0]
+    updated = Product.objects.filter(pk=product.pk, stock__gte=-delta).update(
+        stock=F("stock") + delta, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StockAdjustmentInvalid(
+            f"Stock cannot go below 0: {product.name} has {stock}, so at most {stock} can be "
+            "taken away."
+        )
+    product.stock = stock + delta
+    return StockMovement.objects.create(
+        product=product,
+        delta=delta,
+        stock_after=product.stock,
+        reason=reason,
+        note=note[:200],
+        actor=by,
+    )

@@ -1,0 +1,123 @@
+"""Staff run the day on the board, managers read the dashboard, both in the admin: in chromium."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from orders.models import Order, Product
+from orders.services.transitions import order_transition
+from tests.factories import (
+    PASSWORD,
+    AddressFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+    place_order,
+)
+from tests.orders.staff_helpers import role_member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+S = Order.Status
+NAMES = ["Ada Lovelace", "Bo Chen", "Cyrus Patel", "Dana Okafor", "Eve Martin", "Femi Adeyemi"]
+
+
+def _a_day_of_orders():
+    """Paid orders in three slots a few hours from now, and 30 days of sales behind them."""
+    products = [
+        ProductFactory(name=name, price=Decimal(price), stock=200)
+        for name, price in [
+            ("Country sourdough", "4.80"),
+            ("Butter croissant", "1.90"),
+            ("Seeded rye", "3.60"),
+            ("Cinnamon bun", "2.40"),
+        ]
+    ]
+    ProductFactory(name="Almond tart", stock=2)
+    pickup = SlotFactory(kind="pickup", hours_ahead=2, capacity=6)
+    delivery = SlotFactory(kind="delivery", hours_ahead=3, capacity=6)
+    later = SlotFactory(kind="pickup", hours_ahead=4, capacity=6)
+    rng = random.Random(7)
+    orders = []
+    for index, name in enumerate(NAMES):
+        user = UserFactory(name=name, phone="07700 900" + f"{index:03d}")
+        slot = [pickup, delivery, later][index % 3]
+        address = (
+            AddressFactory(user=user, line1=f"{index + 1} Bakery Lane")
+            if slot.kind == "delivery"
+            else None
+        )
+        chosen = rng.sample(products, k=1 + index % 3)
+        order = place_order(
+            user=user, products=chosen, slot=slot, address=address, quantity=1 + index % 2
+        )
+        orders.append(order_transition(order=order, to=S.PAID, by=None))
+    order_transition(order=orders[1], to=S.PREPARING, by=None)
+    history_slot = SlotFactory(kind="pickup", hours_ahead=30, capacity=100)
+    for days_ago in range(1, 30):
+        for _ in range(rng.randint(0, 3)):
+            order = place_order(products=rng.sample(products, k=2), slot=history_slot)
+            order_transition(order=order, to=S.PAID, by=None)
+            Order.objects.filter(pk=order.pk).update(
+                paid_at=timezone.now() - timedelta(days=days_ago),
+                placed_at=timezone.now() - timedelta(days=days_ago),
+            )
+    return pickup
+
+
+def _sign_in(page, user):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def test_staff_move_an_order_on_the_board_and_managers_read_the_dashboard(page, screenshot):
+    first_slot = _a_day_of_orders()
+    day = timezone.localtime(first_slot.starts_at).date().isoformat()
+    staff = role_member("staff", email="sam@example.com")
+    _sign_in(page, staff)
+
+    page.goto(f"/staff/board/?date={day}")
+    page.wait_for_function("window.htmx !== undefined")
+    assert page.locator(".board-card").count() == len(NAMES)
+    screenshot("staff-board-1280")
+    page.locator(".board-card", has_text="Ada Lovelace").locator("button.board-next").click()
+    page.wait_for_load_state()
+    assert "is now being prepared" in page.content()
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("staff-board-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.goto("/staff/dashboard/").status == 403
+    page.goto("/admin/orders/order/")
+    screenshot("admin-orders-staff-1280")
+
+    page.context.clear_cookies()
+    _sign_in(page, role_member("manager", email="morgan@example.com"))
+    page.goto("/staff/dashboard/")
+    assert page.locator("svg.chart rect.chart-bar").count() == 30
+    screenshot("staff-dashboard-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("staff-dashboard-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/admin/orders/order/")
+    assert "Orderly admin" in page.content()
+    screenshot("admin-orders-manager-1280")
+    page.goto("/admin/")
+    screenshot("admin-index-manager-1280")
+    tart = Product.objects.get(name="Almond tart")
+    page.goto(f"/admin/orders/product/{tart.pk}/change/")
+    screenshot("admin-product-manager-1280")
+    page.click("text=Adjust stock")
+    page.fill("input[name=delta]", "12")
+    page.select_option("select[name=reason]", "delivery")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert "now 14" in page.content()
+    screenshot("admin-product-adjusted-1280")
+    assert Product.objects.get(pk=tart.pk).stock == 14
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
