@@ -42,9 +42,12 @@ def test_forms_are_protected_by_csrf(client):
 
 
 def test_templates_have_no_inline_script_or_style():
-    """The CSP forbids them, so a browser would silently ignore them."""
+    """The CSP forbids them, so a browser would silently ignore them. Emails are the
+    exception: mail clients read no stylesheet, so their HTML carries its styles inline."""
     offenders = []
     for path in (ROOT / "templates").rglob("*.html"):
+        if path.name.startswith("email"):
+            continue
         text = path.read_text()
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle=", text):
             offenders.append(str(path.relative_to(ROOT)))

@@ -167,7 +167,7 @@ def test_a_second_success_event_for_the_same_payment_changes_nothing(client):
     ("signature", "message"),
     [
         ("t=1,v1=00", "too old"),
-        (f"t={int(time.time())},v1=" + "0" * 64, "does not match"),
+        ("t=NOW,v1=" + "0" * 64, "does not match"),
         ("", "missing or malformed"),
         ("v1=abc", "missing or malformed"),
         ("t=99999999999999999999999,v1=00", "missing or malformed"),
@@ -178,6 +178,7 @@ def test_a_forged_or_stale_signature_is_a_400_and_changes_nothing(client, signat
     order = place_order()
     payment = start_payment(order)
 
+    signature = signature.replace("NOW", str(int(time.time())))
     response = post_sandbox_webhook(client, sandbox_body(payment), signature=signature)
 
     assert response.status_code == 400
