@@ -152,6 +152,28 @@ def test_a_board_click_moves_the_order_one_state_writes_one_event_and_tells_once
     assert changes == [S.PREPARING]
 
 
+def test_a_board_click_to_ready_tells_the_customer_in_the_inbox_and_by_email(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from notifications.models import Kind, Notification
+
+    order = _paid_order()
+    client.force_login(role_member("staff"))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for from_status in ("paid", "preparing"):
+            client.post(
+                f"/staff/board/{order.number}/advance/",
+                {"from_status": from_status, "date": str(timezone.localdate())},
+            )
+
+    order.refresh_from_db()
+    nexts = {Order.Kind.PICKUP: Kind.ORDER_READY, Order.Kind.DELIVERY: Kind.OUT_FOR_DELIVERY}
+    told = Notification.objects.get(recipient=order.user, kind=nexts[order.kind])
+    assert order.number in told.title
+    assert [mail.subject for mail in mailoutbox] == [f"[Orderly] {told.title}"]
+
+
 def test_an_outdated_click_is_refused_and_not_applied_twice(client):
     order = _paid_order()
     client.force_login(role_member("staff"))
