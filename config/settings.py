@@ -300,6 +300,10 @@ CELERY_TIMEZONE = TIME_ZONE
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="GBP")
 DELIVERY_FEE = Decimal(env.str("DELIVERY_FEE", default="4.50"))
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
+# Slots are created from the opening hours this many days ahead, and booking a slot closes
+# this many minutes before it starts.
+SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=14)
+SLOT_CUTOFF_MINUTES = env.int("SLOT_CUTOFF_MINUTES", default=60)
 ORDER_CANCEL_WINDOW = timedelta(hours=env.float("ORDER_CANCEL_WINDOW_HOURS", default=24))
 ORDER_PAYMENT_TIMEOUT = timedelta(minutes=env.float("ORDER_PAYMENT_TIMEOUT_MINUTES", default=15))
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")

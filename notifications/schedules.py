@@ -11,6 +11,10 @@ SCHEDULES = {
         "accounts.tasks.clear_expired_sessions",
         {"minute": "30", "hour": "3"},
     ),
+    "create slots from opening hours": (
+        "orders.tasks.generate_slots",
+        {"minute": "15", "hour": "2"},
+    ),
     "delete stale guest carts": (
         "orders.tasks.delete_stale_guest_carts",
         {"minute": "45", "hour": "3"},

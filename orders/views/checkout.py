@@ -13,7 +13,7 @@ from config.pages import business_errors
 from orders.forms import PICKUP, CheckoutForm
 from orders.models import Order, Slot
 from orders.selectors.cart import cart_get, cart_summary
-from orders.selectors.slots import slot_list_upcoming
+from orders.selectors.slots import slot_list_bookable
 from orders.services.checkout import checkout_place, order_totals
 from orders.views.payments import order_payment_redirect
 
@@ -26,7 +26,7 @@ def checkout(request):
     if request.method == "POST":
         return _checkout_submit(request)
     summary = cart_summary(cart=cart_get(user=request.user))
-    slots = list(slot_list_upcoming()[:SLOTS_SHOWN])
+    slots = list(slot_list_bookable()[:SLOTS_SHOWN])
     days = [
         (day, list(day_slots))
         for day, day_slots in groupby(slots, key=lambda s: timezone.localtime(s.starts_at).date())

@@ -106,10 +106,13 @@ def test_admin_action_creates_next_weeks_slots(client):
     assert site.is_registered(Slot)
 
 
-def test_demo_slots_are_seeded_once():
-    from orders.demo import seed_slots
+def test_demo_opening_hours_and_their_slots_are_seeded_once():
+    from orders.demo import seed_opening_hours
+    from orders.models import OpeningHours
 
-    seed_slots()
-    count = Slot.objects.count()
-    seed_slots()
-    assert Slot.objects.count() == count == 42
+    seed_opening_hours()
+    counts = (OpeningHours.objects.count(), Slot.objects.count())
+    seed_opening_hours()
+    assert (OpeningHours.objects.count(), Slot.objects.count()) == counts
+    assert counts[0] == 13
+    assert set(Slot.objects.values_list("kind", flat=True)) == {"pickup", "delivery"}
