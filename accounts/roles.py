@@ -43,6 +43,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_crud("orders", "product"),
         *_crud("orders", "category"),
         *_crud("orders", "slot"),
+        *_crud("orders", "openinghours"),
+        *_crud("orders", "closure"),
         *_crud("orders", "coupon"),
         "accounts.view_user",
     ),

@@ -328,6 +328,10 @@ if not Decimal(0) <= DELIVERY_TAX_RATE <= 1:
     )
 TAX_LABEL = env.str("TAX_LABEL", default="VAT")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
+# Slots are created from the opening hours this many days ahead, and booking a slot closes
+# this many minutes before it starts.
+SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=14)
+SLOT_CUTOFF_MINUTES = env.int("SLOT_CUTOFF_MINUTES", default=60)
 ORDER_CANCEL_WINDOW = timedelta(hours=env.float("ORDER_CANCEL_WINDOW_HOURS", default=24))
 ORDER_PAYMENT_TIMEOUT = timedelta(minutes=env.float("ORDER_PAYMENT_TIMEOUT_MINUTES", default=15))
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")

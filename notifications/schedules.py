@@ -23,6 +23,11 @@ SCHEDULES = {
         {"minute": "30", "hour": "3"},
         None,
     ),
+    "create slots from opening hours": (
+        "orders.tasks.generate_slots",
+        {"minute": "15", "hour": "2"},
+        None,
+    ),
     "delete stale guest carts": (
         "orders.tasks.delete_stale_guest_carts",
         {"minute": "45", "hour": "3"},

@@ -1,12 +1,13 @@
-"""Demo catalogue and slots for `manage.py seed_demo`. Each function is idempotent."""
+"""Demo catalogue, opening hours and slots (`manage.py seed_demo`), each function is idempotent."""
 
-from datetime import datetime, time, timedelta
+from datetime import time
 from decimal import Decimal
 
-from django.utils import timezone
+from django.conf import settings
 from django.utils.text import slugify
 
-from orders.models import Category, Product, Slot
+from orders.models import Category, OpeningHours, Product
+from orders.services.hours import slots_generate
 
 DEMO_CATEGORIES = [
     ("bread", "Bread", "Loaves baked before dawn, from long-fermented doughs."),
@@ -105,32 +106,34 @@ def seed_catalogue() -> list[str]:
     return [f"Catalogue: {len(DEMO_CATEGORIES)} categories, {len(DEMO_PRODUCTS)} products."]
 
 
-# (kind, start hour, end hour, capacity), every day, in shop time.
-DEMO_SLOT_TIMES = [
-    ("pickup", 8, 10, 10),
-    ("delivery", 10, 12, 4),
-    ("pickup", 12, 14, 10),
-    ("delivery", 14, 16, 4),
-    ("pickup", 16, 18, 10),
-    ("delivery", 18, 20, 4),
+# (kind, weekdays, start, end, slot minutes, capacity per slot), in shop time.
+DEMO_OPENING_HOURS = [
+    ("pickup", range(0, 6), time(8), time(18), 60, 6),
+    ("pickup", [6], time(9), time(13), 60, 6),
+    ("delivery", range(0, 6), time(10), time(20), 120, 4),
 ]
-DEMO_SLOT_DAYS = 7
 
 
-def seed_slots() -> list[str]:
-    """Create delivery and pickup slots for the coming days; return lines to print."""
-    today = timezone.localdate()
-    created = 0
-    for offset in range(DEMO_SLOT_DAYS):
-        day = today + timedelta(days=offset)
-        for kind, start, end, capacity in DEMO_SLOT_TIMES:
-            _, new = Slot.objects.get_or_create(
-                kind=kind,
-                starts_at=timezone.make_aware(datetime.combine(day, time(start))),
-                defaults={
-                    "ends_at": timezone.make_aware(datetime.combine(day, time(end))),
-                    "capacity": capacity,
-                },
-            )
-            created += new
-    return [f"Slots: {created} new, for the {DEMO_SLOT_DAYS} days from {today:%d %b}."]
+def seed_opening_hours() -> list[str]:
+    """Give each kind without opening hours the demo weekly pattern, then create the coming
+    days' slots from the opening hours; return lines to print."""
+    patterned = set(OpeningHours.objects.values_list("kind", flat=True))
+    rows = [
+        OpeningHours(
+            kind=kind,
+            weekday=weekday,
+            start=start,
+            end=end,
+            slot_minutes=minutes,
+            capacity=capacity,
+        )
+        for kind, weekdays, start, end, minutes, capacity in DEMO_OPENING_HOURS
+        if kind not in patterned
+        for weekday in weekdays
+    ]
+    OpeningHours.objects.bulk_create(rows)
+    created = slots_generate()
+    return [
+        f"Opening hours: {len(rows)} new rows; slots: {created} new, "
+        f"for the next {settings.SLOT_HORIZON_DAYS} days."
+    ]

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from orders.services.cart import carts_delete_stale_guest
+from orders.services.hours import slots_generate
 from orders.services.payments import refund_run, refunds_retry_due, sandbox_webhook_send
 from orders.services.transitions import orders_expire_unpaid
 
@@ -36,3 +37,9 @@ def retry_due_refunds() -> int:
 def send_sandbox_webhook(payment_id: int, event_id: str, succeeded: bool) -> list[str]:
     """What the sandbox's payment page does when the buyer presses Pay or Decline."""
     return sandbox_webhook_send(payment_id=payment_id, event_id=event_id, succeeded=succeeded)
+
+
+@shared_task(name="orders.tasks.generate_slots")
+def generate_slots() -> int:
+    """Create the coming days' slots from the opening hours; safe when two workers run it."""
+    return slots_generate()

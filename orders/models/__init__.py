@@ -2,6 +2,7 @@
 
 from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
 from orders.models.catalogue import Category, Product
+from orders.models.hours import Closure, OpeningHours
 from orders.models.orders import CheckoutRequest, Coupon, Order, OrderEvent, OrderLine
 from orders.models.payments import Payment, PaymentEvent, Refund
 from orders.models.slots import Slot
@@ -13,7 +14,9 @@ __all__ = [
     "CartLine",
     "Category",
     "CheckoutRequest",
+    "Closure",
     "Coupon",
+    "OpeningHours",
     "Order",
     "OrderEvent",
     "OrderLine",

@@ -32,8 +32,11 @@ class Slot(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_it_starts"
             ),
+            # At most one slot per kind and start: what makes creating slots idempotent.
+            models.UniqueConstraint(
+                fields=["kind", "starts_at"], name="slot_kind_starts_at_unique"
+            ),
         ]
-        indexes = [models.Index(fields=["kind", "starts_at"], name="slot_kind_starts_at")]
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)

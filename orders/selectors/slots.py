@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from orders.models import Slot
+from orders.services.slots import slot_bookable_from
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -23,9 +24,10 @@ def slots_on_day(slots: QuerySet[Slot], *, day: date) -> QuerySet[Slot]:
     return slots.filter(starts_at__gte=start, starts_at__lt=end)
 
 
-def slot_list_upcoming(*, kind: str = "", day: date | None = None) -> QuerySet[Slot]:
-    """Slots that have not started yet, soonest first, full ones included (remaining 0)."""
-    slots = Slot.objects.filter(starts_at__gt=timezone.now())
+def slot_list_bookable(*, kind: str = "", day: date | None = None) -> QuerySet[Slot]:
+    """Slots still open for booking (before their cut-off), soonest first, full ones included
+    (remaining 0). Slots a closure closed (capacity 0) are left out."""
+    slots = Slot.objects.filter(starts_at__gt=slot_bookable_from(), capacity__gt=0)
     if kind:
         slots = slots.filter(kind=kind)
     if day is not None:

@@ -39,7 +39,7 @@ from orders.models import (
     Slot,
 )
 from orders.pricing import LineIn
-from orders.services.slots import slot_reserve
+from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
 
@@ -164,8 +164,7 @@ def checkout_place(
     slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None:
         raise SlotUnavailable("There is no such slot.")
-    if slot.starts_at <= now:
-        raise SlotUnavailable(f"The {slot} slot has already started: please choose another.")
+    slot_ensure_bookable(slot=slot, now=now)
     address_text = ""
     if slot.kind == Slot.Kind.DELIVERY:
         if address_id is None:

@@ -1,12 +1,38 @@
-"""Slot places: taking and giving back one place, editing slots, creating them from a template."""
+"""Slot places: the booking cut-off, taking and giving back one place, editing slots,
+creating them from a template."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from orders.errors import CapacityBelowBookings, SlotFull, SlotUnavailable
 from orders.models import Slot
+
+
+def slot_bookable_from(*, now: datetime | None = None) -> datetime:
+    """The cut-off rule: a slot can be booked while it starts after this moment.
+
+    Booking closes SLOT_CUTOFF_MINUTES before a slot starts, so the shop has time to prepare.
+    """
+    return (now or timezone.now()) + timedelta(minutes=settings.SLOT_CUTOFF_MINUTES)
+
+
+def slot_bookable_until(*, slot: Slot) -> datetime:
+    """The moment booking `slot` closes."""
+    return slot.starts_at - timedelta(minutes=settings.SLOT_CUTOFF_MINUTES)
+
+
+def slot_ensure_bookable(*, slot: Slot, now: datetime | None = None) -> None:
+    """Raise SlotUnavailable, naming the cut-off, when booking `slot` has closed."""
+    if slot.starts_at <= slot_bookable_from(now=now):
+        raise SlotUnavailable(
+            f"Booking the {slot} slot closed at "
+            f"{timezone.localtime(slot_bookable_until(slot=slot)):%H:%M}: orders close "
+            f"{settings.SLOT_CUTOFF_MINUTES} minutes before a slot starts. Please choose another."
+        )
 
 
 def slot_reserve(*, slot: Slot) -> None:

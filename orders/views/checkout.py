@@ -1,8 +1,15 @@
-"""The checkout page: cart summary, slot picker by day, address or pickup, coupon, totals."""
+"""The checkout page: delivery or pickup first, then a day and a slot, coupon, totals.
 
+The kind and the day are links (`?kind=pickup&day=2026-12-01`), so the picker works with
+JavaScript off and shows one day's slots at a time. What the customer chose (slot, address,
+coupon) is kept in the session while checkout is refused, so an error loses none of it.
+"""
+
+from datetime import date, timedelta
 from itertools import groupby
 from uuid import uuid4
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -14,11 +21,39 @@ from orders.forms import PICKUP, CheckoutForm
 from orders.models import Order, Slot
 from orders.pricing import LineIn
 from orders.selectors.cart import cart_get, cart_summary
-from orders.selectors.slots import slot_list_upcoming
+from orders.selectors.slots import slot_list_bookable
 from orders.services.checkout import checkout_place, order_price
 from orders.views.payments import order_payment_redirect
 
-SLOTS_SHOWN = 84
+SLOTS_SHOWN = 500
+CHOICE = "checkout_choice"
+
+
+def _chosen_kind(request, *, choice: dict, has_addresses: bool) -> str:
+    kind = request.GET.get("kind", "")
+    if kind in Slot.Kind.values:
+        return kind
+    if "address" in choice:
+        return Slot.Kind.PICKUP if choice["address"] == PICKUP else Slot.Kind.DELIVERY
+    return Slot.Kind.DELIVERY if has_addresses else Slot.Kind.PICKUP
+
+
+def _chosen_day(request, *, days: list[date], chosen_slot: Slot | None, free: dict) -> date | None:
+    try:
+        asked = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        asked = None
+    if asked in days:
+        return asked
+    if chosen_slot is not None:
+        return timezone.localtime(chosen_slot.starts_at).date()
+    return next((day for day in days if free[day]), days[0] if days else None)
+
+
+def _chosen_address(*, choice: dict, addresses: list) -> int | None:
+    pks = [address.pk for address in addresses]
+    chosen = str(choice.get("address", ""))
+    return int(chosen) if chosen.isdigit() and int(chosen) in pks else next(iter(pks), None)
 
 
 @login_required
@@ -27,11 +62,18 @@ def checkout(request):
     if request.method == "POST":
         return _checkout_submit(request)
     summary = cart_summary(cart=cart_get(user=request.user))
-    slots = list(slot_list_upcoming()[:SLOTS_SHOWN])
-    days = [
-        (day, list(day_slots))
+    addresses = list(request.user.addresses.all())
+    choice = request.session.get(CHOICE, {})
+    kind = _chosen_kind(request, choice=choice, has_addresses=bool(addresses))
+    slots = list(slot_list_bookable(kind=kind)[:SLOTS_SHOWN])
+    by_day = {
+        day: list(day_slots)
         for day, day_slots in groupby(slots, key=lambda s: timezone.localtime(s.starts_at).date())
-    ]
+    }
+    free = {day: sum(slot.remaining for slot in day_slots) for day, day_slots in by_day.items()}
+    chosen_slot = next((s for s in slots if str(s.pk) == str(choice.get("slot"))), None)
+    day = _chosen_day(request, days=list(by_day), chosen_slot=chosen_slot, free=free)
+    today = timezone.localdate()
     priced = [LineIn(ln.unit_price, ln.product.tax_rate, ln.quantity) for ln in summary.lines]
     return render(
         request,
@@ -39,18 +81,41 @@ def checkout(request):
         {
             "cart": summary,
             "verified": user_email_verified(user=request.user),
-            "days": days,
-            "addresses": list(request.user.addresses.all()),
+            "kind": kind,
+            "days": [
+                {
+                    "date": d,
+                    "free": free[d],
+                    "label": "Today"
+                    if d == today
+                    else "Tomorrow"
+                    if d == today + timedelta(days=1)
+                    else None,
+                }
+                for d in by_day
+            ],
+            "day": day,
+            "slots": by_day.get(day, []),
+            "chosen_slot": chosen_slot.pk if chosen_slot else None,
+            "addresses": addresses,
+            "chosen_address": _chosen_address(choice=choice, addresses=addresses),
+            "coupon": choice.get("coupon", ""),
             "pickup": PICKUP,
             "token": uuid4().hex,
-            "delivery_totals": order_price(lines=priced, kind=Slot.Kind.DELIVERY),
-            "pickup_totals": order_price(lines=priced, kind=Slot.Kind.PICKUP),
+            "totals": order_price(lines=priced, kind=kind),
+            "cutoff_minutes": settings.SLOT_CUTOFF_MINUTES,
+            "shop_zone": settings.TIME_ZONE,
         },
     )
 
 
 def _checkout_submit(request):
     form = CheckoutForm(request.POST)
+    request.session[CHOICE] = {
+        "slot": request.POST.get("slot", "")[:20],
+        "address": request.POST.get("address", "")[:20],
+        "coupon": request.POST.get("coupon", "")[:32],
+    }
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("checkout")
@@ -61,6 +126,7 @@ def _checkout_submit(request):
         coupon_code=form.cleaned_data["coupon"],
         idempotency_key=form.cleaned_data["token"],
     )
+    request.session.pop(CHOICE, None)
     if created:
         messages.success(request, f"Thank you! Your order {order.number} is placed.")
     if order.status != Order.Status.PENDING_PAYMENT:

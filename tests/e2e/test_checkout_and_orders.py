@@ -43,6 +43,7 @@ def test_checkout_in_the_browser_places_an_order_and_it_can_be_cancelled(page, s
     assert page.locator("h1").inner_text() == "Checkout"
     screenshot("checkout")
 
+    page.click("text=Pickup in the shop")
     page.check("input[name=address][value=pickup]")
     page.check(f"input[name=slot][value='{pickup.pk}']")
     page.fill("input[name=coupon]", "")
@@ -90,7 +91,7 @@ def test_a_customer_pays_in_the_sandbox_and_the_order_page_shows_it_paid(page, s
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
-    page.goto("/checkout/")
+    page.goto("/checkout/?kind=pickup")
     page.check("input[name=address][value=pickup]")
     page.check(f"input[name=slot][value='{pickup.pk}']")
     page.click("button.place-order")

@@ -326,7 +326,7 @@ def _too_many_open_orders(shop):
         (_inactive, 409, "out_of_stock", "lines", "Apricot jam: no longer available"),
         (_out_of_stock, 409, "out_of_stock", "lines", "Sourdough loaf: only 1 left"),
         (_full_slot, 409, "slot_full", "slot", "fully booked"),
-        (_past_slot, 400, "slot_unavailable", "slot", "already started"),
+        (_past_slot, 400, "slot_unavailable", "slot", "minutes before a slot starts"),
         (_unknown_slot, 400, "slot_unavailable", "slot", "no such slot"),
         (_pickup_slot_with_address, 400, "address_invalid", "address", "pickup"),
         (_delivery_without_address, 400, "address_invalid", "address", "delivery address"),

@@ -1,9 +1,11 @@
 """The checkout page, order history and the order page, with JavaScript off (plain posts)."""
 
 import re
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from orders.models import CartLine, Order, Payment, Product, Slot
 from orders.services.transitions import order_transition
@@ -55,7 +57,7 @@ def test_checkout_page_shows_cart_slots_by_day_addresses_and_totals(client, cust
     assert "2 \u00d7 Seeded rye" in html
     assert "Deliver to Home" in html
     assert "1 Bakery Lane" in html
-    assert "pick it up in the shop" in html
+    assert 'href="?kind=pickup"' in html
     assert ">Full<" in html
     assert "Prices incl. VAT." in html
     assert "£10.40" in html  # subtotal, VAT in it
@@ -63,6 +65,9 @@ def test_checkout_page_shows_cart_slots_by_day_addresses_and_totals(client, cust
     assert 'Includes VAT</th><td class="num muted">£1.73<' in html  # 10.40 x 0.2 / 1.2
     assert 'name="token"' in html
     assert "Place order" in html
+    pickup = client.get("/checkout/?kind=pickup").content.decode()
+    assert "pick it up in the shop" in pickup
+    assert "£12.48" in pickup and "£16.98" not in pickup  # no delivery fee
 
 
 def test_checkout_page_adds_tax_on_top_when_prices_exclude_it(client, customer, cart, settings):
@@ -234,3 +239,81 @@ def test_another_customers_order_page_and_cancel_are_404(client, customer):
 
 def test_signed_in_customers_see_an_orders_link(client, customer):
     assert b'href="/orders/"' in client.get("/").content
+
+
+def _pickup_at(days, hour, **kwargs):
+    day = timezone.localdate() + timedelta(days=days)
+    return SlotFactory(
+        kind="pickup", starts_at=timezone.make_aware(datetime.combine(day, time(hour))), **kwargs
+    )
+
+
+def test_the_slot_picker_shows_one_days_slots_of_the_chosen_kind(client, cart):
+    first = _pickup_at(1, 9)
+    later = _pickup_at(3, 11)
+    SlotFactory(kind="delivery", starts_at=first.starts_at)
+
+    html = client.get("/checkout/?kind=pickup").content.decode()
+    assert f'value="{first.pk}"' in html and f'value="{later.pk}"' not in html
+    assert "Tomorrow" in html
+    assert "shop time (Europe/London)" in html
+    day = timezone.localtime(later.starts_at).date().isoformat()
+    assert f"day={day}" in html
+
+    other_day = client.get(f"/checkout/?kind=pickup&day={day}").content.decode()
+    assert f'value="{later.pk}"' in other_day and f'value="{first.pk}"' not in other_day
+    # A day that is not offered shows the first day instead of an error.
+    assert (
+        f'value="{first.pk}"'
+        in client.get("/checkout/?kind=pickup&day=9999-99-99").content.decode()
+    )
+
+
+def test_the_checkout_page_hides_slots_past_their_cut_off(client, cart):
+    closed = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(minutes=59))
+    still_open = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(minutes=70))
+
+    html = client.get("/checkout/?kind=pickup").content.decode()
+
+    assert f'value="{still_open.pk}"' in html
+    assert f'value="{closed.pk}"' not in html
+    assert "Booking closes 60 minutes before a slot starts" in html
+
+
+def test_a_slot_past_its_cut_off_is_refused_and_the_choices_survive(client, cart):
+    slot = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(minutes=70))
+    page = client.get("/checkout/?kind=pickup")
+    Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() + timedelta(minutes=30))
+    SlotFactory(kind="pickup", starts_at=slot.starts_at + timedelta(days=1))
+    form = {"token": _token(page), "slot": slot.pk, "address": "pickup", "coupon": "SPRING"}
+
+    response = client.post("/checkout/", form, follow=True, HTTP_REFERER="/checkout/?kind=pickup")
+
+    html = response.content.decode()
+    assert "orders close 60 minutes before a slot starts" in html
+    assert not Order.objects.exists()
+    assert 'value="SPRING"' in html
+    assert 'name="address" value="pickup" checked' in html
+
+
+def test_delivery_without_an_address_links_to_adding_one_and_back(client, cart, customer):
+    SlotFactory(kind="delivery")
+    html = client.get("/checkout/?kind=delivery").content.decode()
+    assert "Delivery needs an address." in html
+    assert 'href="/account/addresses/new/?next=/checkout/%3Fkind%3Ddelivery"' in html
+
+    response = client.post(
+        "/account/addresses/new/",
+        {
+            "label": "Home",
+            "recipient": "Ada",
+            "line1": "1 Bakery Lane",
+            "city": "London",
+            "postcode": "N1 1AA",
+            "country": "GB",
+            "next": "/checkout/?kind=delivery",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/checkout/?kind=delivery"
+    assert "Deliver to Home" in client.get(response["Location"]).content.decode()

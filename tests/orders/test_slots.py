@@ -51,7 +51,14 @@ def test_slots_filter_by_kind_and_shop_day(client):
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("?date=2026-13-45", "date"), ("?kind=drone", "kind")]
+    ("query", "field"),
+    [
+        ("?date=2026-13-45", "date"),
+        ("?date=9999-12-31", "date"),
+        ("?date=", "date"),
+        ("?date=tomorrow", "date"),
+        ("?kind=drone", "kind"),
+    ],
 )
 def test_bad_slot_filters_are_a_400_naming_the_field(client, query, field):
     response = client.get(f"/api/v1/slots/{query}")
@@ -106,10 +113,39 @@ def test_admin_action_creates_next_weeks_slots(client):
     assert site.is_registered(Slot)
 
 
-def test_demo_slots_are_seeded_once():
-    from orders.demo import seed_slots
+def test_demo_opening_hours_and_their_slots_are_seeded_once():
+    from orders.demo import seed_opening_hours
+    from orders.models import OpeningHours
 
-    seed_slots()
-    count = Slot.objects.count()
-    seed_slots()
-    assert Slot.objects.count() == count == 42
+    seed_opening_hours()
+    counts = (OpeningHours.objects.count(), Slot.objects.count())
+    seed_opening_hours()
+    assert (OpeningHours.objects.count(), Slot.objects.count()) == counts
+    assert counts[0] == 13
+    assert set(Slot.objects.values_list("kind", flat=True)) == {"pickup", "delivery"}
+
+
+def test_slots_past_their_cut_off_are_not_listed_and_say_when_booking_closes(client):
+    now = timezone.now()
+    SlotFactory(kind="pickup", starts_at=now + timedelta(minutes=59))  # booking closed
+    open_slot = SlotFactory(kind="pickup", starts_at=now + timedelta(minutes=65))
+
+    rows = client.get("/api/v1/slots/").json()["results"]
+
+    assert [r["id"] for r in rows] == [open_slot.pk]
+    closes = open_slot.starts_at - timedelta(minutes=60)
+    assert datetime.fromisoformat(rows[0]["bookable_until"]) == closes
+
+
+def test_the_slots_list_takes_the_same_queries_however_many_slots(
+    client, django_assert_num_queries
+):
+    for hours in range(3):
+        SlotFactory(starts_at=_at(1, 8 + hours))
+    client.get("/api/v1/slots/")  # warm anything cached per process
+    with django_assert_num_queries(2):  # the count and the page
+        assert len(client.get("/api/v1/slots/").json()["results"]) == 3
+    for hours in range(3, 12):
+        SlotFactory(starts_at=_at(1, 8 + hours))
+    with django_assert_num_queries(2):
+        assert len(client.get("/api/v1/slots/").json()["results"]) == 12

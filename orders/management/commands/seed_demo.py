@@ -2,15 +2,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import seed_users
-from orders.demo import seed_catalogue, seed_slots
+from orders.demo import seed_catalogue, seed_opening_hours
 
 
 class Command(BaseCommand):
-    help = "Load the demo data: users of each role, a catalogue and slots. Safe to run again."
+    help = (
+        "Load the demo data: users of each role, a catalogue, opening hours and the slots "
+        "they give. Safe to run again."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        lines = [*seed_users(), *seed_catalogue(), *seed_slots()]
+        lines = [*seed_users(), *seed_catalogue(), *seed_opening_hours()]
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         for line in lines:
             self.stdout.write(f"  {line}")
