@@ -176,7 +176,11 @@ USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Email ------------------------------------------------------------------
 
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if env.str("EMAIL_URL", default="").startswith("filemail:///"):
+    # filemail:///var/mail/shop names an absolute folder; django-environ drops its first "/".
+    _email["EMAIL_FILE_PATH"] = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
+vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Orderly <shop@orderly.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -312,6 +316,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Workers and beat log through Django's LOGGING (JSON in production, with the request id).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- The shop ---------------------------------------------------------------

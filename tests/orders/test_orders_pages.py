@@ -67,7 +67,7 @@ def test_checkout_page_shows_cart_slots_by_day_addresses_and_totals(client, cust
     assert "Place order" in html
     pickup = client.get("/checkout/?kind=pickup").content.decode()
     assert "pick it up in the shop" in pickup
-    assert "£12.48" in pickup and "£16.98" not in pickup  # no delivery fee
+    assert "£10.40" in pickup and "£14.90" not in pickup  # no delivery fee
 
 
 def test_checkout_page_adds_tax_on_top_when_prices_exclude_it(client, customer, cart, settings):
