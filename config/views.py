@@ -13,13 +13,31 @@ MESSAGES = {
 }
 
 
-def _error(request, status):
-    title, detail, code = MESSAGES[status]
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail, "code": code, "field": None}, status=status)
+JSON_PREFIXES = ("/api/", "/_allauth/")
+
+
+def error_reply(request, status, *, detail=None, code=None, field=None):
+    """An error reply: JSON for API clients (allauth's shape under /_allauth/), else the
+    shop's error page."""
+    title, default_detail, default_code = MESSAGES[status]
+    detail, code = detail or default_detail, code or default_code
+    if request.path.startswith("/_allauth/"):
+        errors = [{"message": detail, "code": code, "param": field}]
+        return JsonResponse({"status": status, "errors": errors}, status=status)
+    if request.path.startswith(JSON_PREFIXES):
+        return JsonResponse({"detail": detail, "code": code, "field": field}, status=status)
     return render(
         request, f"errors/{status}.html", {"title": title, "detail": detail}, status=status
     )
+
+
+def _error(request, status):
+    return error_reply(request, status)
+
+
+def not_here(request, *args, **kwargs):
+    """A 404 for an address a library routes but the shop does not offer."""
+    return _error(request, 404)
 
 
 def bad_request(request, exception):
@@ -36,7 +54,7 @@ def page_not_found(request, exception):
 
 def server_error(request):
     # Rendered without the request: the database behind the session may be what failed.
-    if request.path.startswith("/api/"):
+    if request.path.startswith(JSON_PREFIXES):
         return _error(request, 500)
     title, detail, _ = MESSAGES[500]
     context = {"title": title, "detail": detail, "SHOP_NAME": settings.SHOP_NAME}

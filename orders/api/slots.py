@@ -4,6 +4,7 @@ import django_filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from orders.api.filters import DayFilter
 from orders.models import Slot
 from orders.selectors.slots import slot_list_upcoming, slots_on_day
 
@@ -18,9 +19,7 @@ class SlotSerializer(serializers.ModelSerializer):
 
 class SlotFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Slot.Kind.choices)
-    date = django_filters.DateFilter(
-        method="filter_date", label="Day the slot starts on (YYYY-MM-DD, shop time)"
-    )
+    date = DayFilter(method="filter_date", label="Day the slot starts on (YYYY-MM-DD, shop time)")
 
     class Meta:
         model = Slot
