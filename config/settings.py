@@ -34,6 +34,12 @@ if not SECRET_KEY:
 # The shop's name, in pages, email subjects and authenticator apps.
 SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
 
+# Proxies in front of the app (the PaaS router) that append to X-Forwarded-For; the
+# client's address is the entry this many from the right, for DRF's throttles and
+# allauth's rate limits alike. 0: X-Forwarded-For is ignored, REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -171,7 +177,8 @@ USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Email ------------------------------------------------------------------
 
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Orderly <shop@orderly.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -256,6 +263,7 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
@@ -310,6 +318,36 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Production refuses the embedded defaults ------------------------------
+
+if not DEBUG:
+    _missing = [
+        f"{name} ({what})"
+        for name, what, missing in [
+            (
+                "DATABASE_URL",
+                "a PostgreSQL URL, not the embedded SQLite",
+                DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+            ),
+            (
+                "REDIS_URL",
+                "the Celery broker and cache; without it tasks run in-process",
+                not REDIS_URL or CELERY_TASK_ALWAYS_EAGER,
+            ),
+            (
+                "EMAIL_URL",
+                "a real mail server, not the console",
+                EMAIL_CONFIG["EMAIL_BACKEND"].split(".")[-2] in {"console", "locmem", "dummy"},
+            ),
+        ]
+        if missing
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Production (DEBUG=false or DJANGO_ENV=production) will not start on an embedded "
+            "default. Set: " + "; ".join(_missing) + "."
+        )
 
 # --- The shop ---------------------------------------------------------------
 
