@@ -278,7 +278,7 @@ SPECTACULAR_SETTINGS = {
         "app API, documented at [/api/v1/docs/sign-in/](/api/v1/docs/sign-in/); send the "
         "session token it returns as the `X-Session-Token` header on every call here."
     ),
-    "VERSION": "1.4.0",
+    "VERSION": "1.4.1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
