@@ -8,6 +8,7 @@ show the error in place instead (`reply=`, e.g. an htmx fragment).
 """
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,10 +40,18 @@ def business_errors(*, fallback: str = "/", back: bool = True, reply: ErrorReply
 
 
 def safe_back_url(request: HttpRequest, *, fallback: str, **url_kwargs) -> str:
-    """The posted `next`, else the referer, when it is on this site; else `fallback`."""
+    """The posted `next`, else the referer, when it is a path on this site; else `fallback`.
+
+    A relative `next` that is not a path ("abc") is ignored: redirect() would take it
+    for a URL name.
+    """
     for url in (request.POST.get("next", ""), request.headers.get("Referer", "")):
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        if (
+            url
+            and urlsplit(url).path.startswith("/")
+            and url_has_allowed_host_and_scheme(
+                url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
         ):
             return url
     return resolve_url(fallback, **url_kwargs)

@@ -36,6 +36,12 @@ SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
 # Where the shop is served, for the links in emails (sent by workers, with no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Proxies in front of the app (the PaaS router) that append to X-Forwarded-For; the
+# client's address is the entry this many from the right, for DRF's throttles and
+# allauth's rate limits alike. 0: X-Forwarded-For is ignored, REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -70,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.BodySizeLimitMiddleware",
+    "config.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,9 +128,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, throttles and rate limits degrade, logged.
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="orderly"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -176,11 +185,11 @@ USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Email ------------------------------------------------------------------
 
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 if env.str("EMAIL_URL", default="").startswith("filemail:///"):
     # filemail:///var/mail/shop names an absolute folder; django-environ drops its first "/".
-    _email["EMAIL_FILE_PATH"] = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
-vars().update(_email)
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = "/" + EMAIL_CONFIG["EMAIL_FILE_PATH"].lstrip("/")
+vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Orderly <shop@orderly.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -252,18 +261,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["config.parsers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "config.metadata.Metadata",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
@@ -306,7 +317,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+# Queuing a task with the broker down fails fast (and is logged by the robust on_commit
+# that queued it) instead of holding the customer's request for long retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = BASE_DIR / ".celery-queue"
     _queue_dir.mkdir(exist_ok=True)
@@ -319,6 +342,36 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Workers and beat log through Django's LOGGING (JSON in production, with the request id).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Production refuses the embedded defaults ------------------------------
+
+if not DEBUG:
+    _missing = [
+        f"{name} ({what})"
+        for name, what, missing in [
+            (
+                "DATABASE_URL",
+                "a PostgreSQL URL, not the embedded SQLite",
+                DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+            ),
+            (
+                "REDIS_URL",
+                "the Celery broker and cache; without it tasks run in-process",
+                not REDIS_URL or CELERY_TASK_ALWAYS_EAGER,
+            ),
+            (
+                "EMAIL_URL",
+                "a real mail server, not the console",
+                EMAIL_CONFIG["EMAIL_BACKEND"].split(".")[-2] in {"console", "locmem", "dummy"},
+            ),
+        ]
+        if missing
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Production (DEBUG=false or DJANGO_ENV=production) will not start on an embedded "
+            "default. Set: " + "; ".join(_missing) + "."
+        )
 
 # --- The shop ---------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from config import health
+from config import health, views
 
 # Admin sign-in is the shop's own (allauth): two-factor and rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -20,6 +20,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # allauth's page for its spec loads Redoc from a CDN; our docs page shows the spec instead.
     path("_allauth/openapi.html", RedirectView.as_view(url="/api/v1/docs/sign-in/")),
+    # allauth's headless API always routes its phone endpoints, whose views fail without
+    # phone sign-in configured; the shop has none.
+    re_path(r"^_allauth/(app|browser)/v1/(account/phone|auth/phone/.*)$", views.not_here),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("config.api_urls")),
     path("account/", include("accounts.urls")),

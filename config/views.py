@@ -1,6 +1,9 @@
 """Error pages in the shop's look; JSON under /api/ so API clients always get JSON."""
 
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -10,16 +13,41 @@ MESSAGES = {
     403: ("Forbidden", "You are not allowed to do that.", "permission_denied"),
     404: ("Not found", "There is nothing at this address.", "not_found"),
     500: ("Something went wrong", "We have been told and are looking into it.", "server_error"),
+    503: (
+        "Back in a moment",
+        "The shop cannot reach its records right now. Please try again in a minute.",
+        "service_unavailable",
+    ),
 }
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
-def _error(request, status):
-    title, detail, code = MESSAGES[status]
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail, "code": code, "field": None}, status=status)
+JSON_PREFIXES = ("/api/", "/_allauth/")
+
+
+def error_reply(request, status, *, detail=None, code=None, field=None):
+    """An error reply: JSON for API clients (allauth's shape under /_allauth/), else the
+    shop's error page."""
+    title, default_detail, default_code = MESSAGES[status]
+    detail, code = detail or default_detail, code or default_code
+    if request.path.startswith("/_allauth/"):
+        errors = [{"message": detail, "code": code, "param": field}]
+        return JsonResponse({"status": status, "errors": errors}, status=status)
+    if request.path.startswith(JSON_PREFIXES):
+        return JsonResponse({"detail": detail, "code": code, "field": field}, status=status)
     return render(
         request, f"errors/{status}.html", {"title": title, "detail": detail}, status=status
     )
+
+
+def _error(request, status):
+    return error_reply(request, status)
+
+
+def not_here(request, *args, **kwargs):
+    """A 404 for an address a library routes but the shop does not offer."""
+    return _error(request, 404)
 
 
 def bad_request(request, exception):
@@ -35,9 +63,18 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    # Rendered without the request: the database behind the session may be what failed.
-    if request.path.startswith("/api/"):
-        return _error(request, 500)
-    title, detail, _ = MESSAGES[500]
-    context = {"title": title, "detail": detail, "SHOP_NAME": settings.SHOP_NAME}
-    return HttpResponse(render_to_string("errors/500.html", context), status=500)
+    """Django's answer to any exception a view or middleware let through: a 500, or a 503
+    with Retry-After when the database cannot be reached (it is down, or restarting).
+
+    Rendered without the request: the database behind the session may be what failed.
+    """
+    status = 503 if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE) else 500
+    title, detail, code = MESSAGES[status]
+    if request.path.startswith(JSON_PREFIXES):
+        response = JsonResponse({"detail": detail, "code": code, "field": None}, status=status)
+    else:
+        context = {"title": title, "detail": detail, "SHOP_NAME": settings.SHOP_NAME}
+        response = HttpResponse(render_to_string(f"errors/{status}.html", context), status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -55,6 +55,6 @@ class CheckoutForm(forms.Form):
         value = self.cleaned_data["address"]
         if value == PICKUP:
             return None
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise forms.ValidationError("Choose a delivery address, or pickup.")
         return int(value)

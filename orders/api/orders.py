@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from orders import permissions
+from orders.api.filters import DayFilter
 from orders.models import Order, OrderEvent, OrderLine, Slot
 from orders.selectors.orders import order_list
 from orders.selectors.slots import day_bounds
@@ -158,10 +159,10 @@ class TransitionInputSerializer(serializers.Serializer):
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
     slot = django_filters.ModelChoiceFilter(queryset=Slot.objects.all())
-    date = django_filters.DateFilter(
+    date = DayFilter(
         field_name="slot__starts_at", method="filter_day", label="Day of the order's slot"
     )
-    placed = django_filters.DateFilter(
+    placed = DayFilter(
         field_name="placed_at", method="filter_day", label="Day the order was placed"
     )
 

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from orders.api.filters import DayFilter
 from orders.models import Slot
 from orders.selectors.slots import slot_list_bookable, slots_on_day
 from orders.services.slots import slot_bookable_until
@@ -51,9 +52,7 @@ class SlotFilterForm(forms.Form):
 
 class SlotFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Slot.Kind.choices)
-    date = django_filters.DateFilter(
-        method="filter_date", label="Day the slot starts on (YYYY-MM-DD, shop time)"
-    )
+    date = DayFilter(method="filter_date", label="Day the slot starts on (YYYY-MM-DD, shop time)")
 
     class Meta:
         model = Slot

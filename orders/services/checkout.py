@@ -250,6 +250,7 @@ def checkout_place(
     transaction.on_commit(
         lambda: order_changed.send(
             sender=Order, order=order, from_status="", to_status=order.status, by=user
-        )
+        ),
+        robust=True,
     )
     return order, True

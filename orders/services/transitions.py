@@ -169,7 +169,8 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     transaction.on_commit(
         lambda: order_changed.send(
             sender=Order, order=locked, from_status=from_status, to_status=to, by=by
-        )
+        ),
+        robust=True,
     )
     return locked
 

@@ -1,0 +1,56 @@
+"""Production will not start half-configured, and names what is missing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPLETE = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-long-random-production-secret-for-this-test-only",
+    "ALLOWED_HOSTS": "shop.example.com",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/orderly",
+    "REDIS_URL": "redis://127.0.0.1:6379/1",
+    "EMAIL_URL": "smtp://localhost:25",
+}
+
+
+def _start(**changes):
+    environment = {k: v for k, v in os.environ.items() if k not in COMPLETE} | COMPLETE
+    environment = {k: v for k, v in (environment | changes).items() if v is not None}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_starts_when_every_service_is_configured():
+    result = _start()
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"DATABASE_URL": None}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "DATABASE_URL"),
+        ({"REDIS_URL": None}, "REDIS_URL"),
+        ({"CELERY_TASK_ALWAYS_EAGER": "true"}, "REDIS_URL"),
+        ({"EMAIL_URL": None}, "EMAIL_URL"),
+        ({"EMAIL_URL": "consolemail://"}, "EMAIL_URL"),
+        ({"SECRET_KEY": None}, "SECRET_KEY"),
+    ],
+)
+def test_production_refuses_an_embedded_default_naming_it(changes, named):
+    result = _start(**changes)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr.strip().splitlines()[-1]
