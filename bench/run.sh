@@ -23,7 +23,7 @@ psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$
 export DJANGO_ENV=production DEBUG=false SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING
 export SECRET_KEY="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
-export REDIS_URL=redis://127.0.0.1:6379/9 CELERY_TASK_ALWAYS_EAGER=true
+export REDIS_URL=redis://127.0.0.1:6379/9 EMAIL_URL=smtp://127.0.0.1:25
 export STATIC_ROOT="$PWD/$OUT/static" API_THROTTLE_ANON=1000000/min API_THROTTLE_USER=1000000/min
 
 $BIN/python manage.py migrate --noinput -v0
