@@ -40,10 +40,10 @@ def redis_down(settings):
     conf = celery_app.conf
     saved = conf.broker_url, conf.task_always_eager
     conf.update(broker_url=DEAD_REDIS, task_always_eager=False)
-    celery_app.pool.force_close_all()
+    celery_app._pool = None  # the producer pool is made again for the dead broker
     yield
     conf.update(broker_url=saved[0], task_always_eager=saved[1])
-    celery_app.pool.force_close_all()
+    celery_app._pool = None
 
 
 @pytest.fixture
