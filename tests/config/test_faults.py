@@ -40,10 +40,10 @@ def redis_down(settings):
     conf = celery_app.conf
     saved = conf.broker_url, conf.task_always_eager
     conf.update(broker_url=DEAD_REDIS, task_always_eager=False)
-    celery_app._pool = None  # the producer pool is made again for the dead broker
+    celery_app._pool = celery_app.amqp._producer_pool = None  # made again for the dead broker
     yield
     conf.update(broker_url=saved[0], task_always_eager=saved[1])
-    celery_app._pool = None
+    celery_app._pool = celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
