@@ -87,9 +87,9 @@ class HostileInputMiddleware:
                 json_loads_checked(request.body)
             except JSONMalformed as error:
                 if not request.path.startswith("/api/"):  # DRF answers it in its own shape
-                    return str(error), None
+                    return str(error), "body"
             except JSONRejected as error:
-                return str(error), None
+                return str(error), "body"
         return None
 
     @staticmethod

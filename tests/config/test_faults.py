@@ -40,10 +40,10 @@ def redis_down(settings):
     conf = celery_app.conf
     saved = conf.broker_url, conf.task_always_eager
     conf.update(broker_url=DEAD_REDIS, task_always_eager=False)
-    celery_app.pool.force_close_all()
+    celery_app._pool = celery_app.amqp._producer_pool = None  # made again for the dead broker
     yield
     conf.update(broker_url=saved[0], task_always_eager=saved[1])
-    celery_app.pool.force_close_all()
+    celery_app._pool = celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -134,13 +134,11 @@ def test_with_redis_down_failed_sign_ins_are_still_answered_not_refused_forever(
 
 @pytest.fixture
 def database_down():
-    """The default connection pointed at a database that cannot be reached."""
+    """The default connection pointed at a PostgreSQL port where nothing answers (SQLite's
+    in-memory test database would be lost by closing its connection)."""
     saved = dict(connection.settings_dict)
     connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent/orderly/db.sqlite3"
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
     yield
     connection.close()
     connection.settings_dict.clear()
@@ -154,6 +152,7 @@ def signed_in():
     return client
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/", "/cart/", "/accounts/login/", "/orders/"])
 def test_with_the_database_down_a_page_is_the_shops_503_with_retry_after(
@@ -165,6 +164,7 @@ def test_with_the_database_down_a_page_is_the_shops_503_with_retry_after(
     assert b"Back in a moment" in response.content
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("method", "path"),
@@ -182,3 +182,16 @@ def test_with_the_database_down_the_api_is_a_json_503_with_retry_after(database_
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response.json()["code"] == "service_unavailable"
+
+
+def test_readyz_names_a_dead_cache_without_echoing_the_error(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DEAD_REDIS,
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "error: ConnectionError"
+    assert "127.0.0.1" not in response.content.decode()
