@@ -72,6 +72,7 @@ def test_a_customer_manages_profile_addresses_and_security_from_the_account_page
 
     page.goto("/account/")
     page.click("text=Sign out everywhere")
+    page.click("text=Yes, sign out everywhere")
     page.wait_for_url("**/accounts/login/")
     screenshot("accounts-after-logout-all")
     page.goto("/account/")

@@ -89,7 +89,7 @@ def test_two_simultaneous_adds_of_the_same_product_both_count():
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_adds_never_pass_99():
     cart = CartFactory()
-    product = ProductFactory()
+    product = ProductFactory(stock=200)  # enough stock: the line's limit is what refuses
 
     results = run_concurrently(
         lambda i: cart_add(cart=cart, product_id=product.pk, quantity=40), times=4
