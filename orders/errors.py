@@ -23,11 +23,7 @@ class QuantityInvalid(ApplicationError):
 class NotEnoughStock(Conflict):
     """The cart would hold more of a product than is left; nothing was added."""
 
-    default_code = "not_enough_stock"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "quantity")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "not_enough_stock", "quantity"
 
 
 class CartLineNotFound(NotFound):
