@@ -28,6 +28,7 @@ from notifications.models import Delivery, Kind, LowStockAlert, Notification, Pr
 from notifications.selectors import notification_get
 from orders import permissions
 from orders.models import Order, OrderLine, Product
+from orders.pricing import tax_label
 from orders.templatetags.money import money
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,12 @@ def _slot_text(order: Order) -> str:
     return f"{order.get_kind_display().lower()} on {start:%A %d %B, %H:%M}-{end:%H:%M}"
 
 
+def _total_text(order: Order) -> str:
+    """The total with the tax in it named: "£16.15 incl. £1.94 VAT" (in both pricing modes the
+    total is what the customer pays, tax included)."""
+    return f"{money(order.total)} incl. {money(order.tax)} {settings.TAX_LABEL}"
+
+
 def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
     """What the customer (and staff, and managers) hear when an order changes."""
     number, link = order.number, order.get_absolute_url()
@@ -124,7 +131,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         tell(
             Kind.ORDER_PLACED,
             f"Order {number} is placed",
-            f"Thank you for your order of {money(order.total)} for {_slot_text(order)}. "
+            f"Thank you for your order of {_total_text(order)} for {_slot_text(order)}. "
             f"Please pay within {minutes} minutes, or the order is released.",
         )
         _low_stock_check(order=order)
@@ -132,7 +139,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         tell(
             Kind.PAYMENT_RECEIVED,
             f"Payment received for order {number}",
-            f"We received your payment of {money(order.total)}. We will have your order "
+            f"We received your payment of {_total_text(order)}. We will have your order "
             f"ready for {_slot_text(order)}.",
         )
         for member in users_with_permission(permissions.FULFIL):
@@ -140,7 +147,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
                 recipient=member,
                 kind=Kind.NEW_PAID_ORDER,
                 title=f"New paid order {number}",
-                body=f"{money(order.total)}, {_slot_text(order)}.",
+                body=f"{_total_text(order)}, {_slot_text(order)}.",
                 link=f"/admin/orders/order/{order.pk}/change/",
             )
     elif to_status == Status.READY:
@@ -273,6 +280,7 @@ REPORT_COLUMNS = [
     "discount",
     "total",
     "currency",
+    "prices",
 ]
 
 
@@ -298,12 +306,13 @@ def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
                 order.discount,
                 order.total,
                 order.currency,
+                tax_label(prices_include_tax=order.prices_include_tax, name=settings.TAX_LABEL),
             ]
         )
         count += 1
         total += order.total
     writer.writerow(
-        ["TOTAL", "", f"{count} orders", "", "", "", "", "", total, settings.SHOP_CURRENCY]
+        ["TOTAL", "", f"{count} orders", "", "", "", "", "", total, settings.SHOP_CURRENCY, ""]
     )
     return out.getvalue(), count, total
 
@@ -321,7 +330,8 @@ def daily_report_send(*, day: date | None = None) -> int:
                     kind=Kind.DAILY_REPORT,
                     title=f"Sales on {day:%A %d %B %Y}",
                     body=(
-                        f"{count} paid order(s), {money(total)} in all. "
+                        f"{count} paid order(s), {money(total)} in all, "
+                        f"{settings.TAX_LABEL} included. "
                         "The orders are attached as CSV."
                     ),
                     link="/admin/orders/order/",

@@ -62,6 +62,15 @@ def test_placing_an_order_notifies_the_customer_by_inbox_and_email(committed, ma
     assert Delivery.objects.get().status == Delivery.Status.SENT
 
 
+def test_the_order_email_names_the_vat_in_the_total(committed, mailoutbox):
+    wine = ProductFactory(price=Decimal("8.99"), tax_rate=Decimal("0.2"))
+    with committed():
+        place_order(products=[wine], quantity=2)  # 17.98 pickup, VAT 2.9967 -> 3.00
+
+    (mail,) = mailoutbox
+    assert "Thank you for your order of £17.98 incl. £3.00 VAT for" in mail.body
+
+
 def test_a_payment_tells_the_customer_and_staff_hear_in_the_shop_only(
     committed, mailoutbox, client
 ):
@@ -239,6 +248,7 @@ def test_the_daily_report_goes_to_managers_with_a_csv_that_adds_up(committed, ma
     assert unpaid.number not in csv_text
     rows = [line.split(",") for line in csv_text.strip().splitlines()]
     assert sum(Decimal(row[8]) for row in rows[1:-1]) == Decimal(rows[-1][8]) == expected
+    assert rows[0][-1] == "prices" and [row[-1] for row in rows[1:-1]] == ["incl. VAT"] * 2
     (mail,) = mailoutbox
     assert mail.to == ["boss@example.com"]
     (name, content, mimetype) = mail.attachments[0]
