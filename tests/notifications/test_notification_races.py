@@ -11,7 +11,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from notifications.models import Delivery, Kind, Notification
 from notifications.services import delivery_send, slot_reminders_send
-from orders.models import Order
+from orders.models import Order, Slot
 from orders.services.transitions import order_transition, orders_expire_unpaid
 from tests.concurrency import run_concurrently
 from tests.factories import SlotFactory, place_order
@@ -38,9 +38,10 @@ def test_two_workers_sending_reminders_at_once_remind_each_order_once(monkeypatc
     from notifications import services
 
     monkeypatch.setattr(services, "task_queue", lambda *args: None)
-    soon = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(minutes=40))
+    soon = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(hours=2))
     for _ in range(3):
         order_transition(order=place_order(slot=soon), to=Order.Status.PAID, by=None)
+    Slot.objects.filter(pk=soon.pk).update(starts_at=timezone.now() + timedelta(minutes=40))
 
     results = run_concurrently(lambda i: slot_reminders_send(), times=2)
 

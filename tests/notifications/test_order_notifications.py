@@ -18,7 +18,7 @@ from notifications.services import (
     delivery_send,
     slot_reminders_send,
 )
-from orders.models import Order
+from orders.models import Order, Slot
 from orders.services.transitions import order_cancel, order_transition
 from tests.factories import ProductFactory, SlotFactory, UserFactory, fulfilment_staff, place_order
 from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
@@ -211,11 +211,13 @@ def test_a_delivery_already_sent_is_not_sent_again(committed, mailoutbox):
 
 
 def test_a_slot_reminder_goes_once_per_paid_order_an_hour_before(committed, mailoutbox):
-    soon = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(minutes=50))
+    soon = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(hours=2))
     later = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(hours=3))
     paid = order_transition(order=place_order(slot=soon), to=S.PAID, by=None)
     unpaid = place_order(slot=soon)
     not_yet = order_transition(order=place_order(slot=later), to=S.PAID, by=None)
+    # Booked while booking was open; now the slot starts in 50 minutes.
+    Slot.objects.filter(pk=soon.pk).update(starts_at=timezone.now() + timedelta(minutes=50))
 
     with committed():
         assert slot_reminders_send() == 1
