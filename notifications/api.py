@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from notifications.selectors import notification_list, notification_unread_count
 from notifications.serializers import (
@@ -47,11 +48,17 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def read_all(self, request):
         return Response({"marked": notifications_mark_all_read(user=request.user)})
 
+
+class PreferencesView(APIView):
+    """Which kinds of notification the caller also wants by email."""
+
+    @extend_schema(responses=PreferencesSerializer)
+    def get(self, request):
+        return Response({"email": preferences_get(user=request.user)})
+
     @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
-    @action(detail=False, methods=["get", "put"])
-    def preferences(self, request):
-        if request.method == "PUT":
-            data = PreferencesSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            preferences_set(user=request.user, email=data.validated_data["email"])
+    def put(self, request):
+        data = PreferencesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        preferences_set(user=request.user, email=data.validated_data["email"])
         return Response({"email": preferences_get(user=request.user)})

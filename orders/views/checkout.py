@@ -53,7 +53,8 @@ def _chosen_day(request, *, days: list[date], chosen_slot: Slot | None, free: di
 def _chosen_address(*, choice: dict, addresses: list) -> int | None:
     pks = [address.pk for address in addresses]
     chosen = str(choice.get("address", ""))
-    return int(chosen) if chosen.isdigit() and int(chosen) in pks else next(iter(pks), None)
+    wanted = int(chosen) if chosen.isascii() and chosen.isdigit() else None
+    return wanted if wanted in pks else next(iter(pks), None)
 
 
 @login_required

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.config.production import production_services
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -17,6 +19,7 @@ def _bare_production_env():
         DJANGO_ENV="production",
         SECRET_KEY="entrypoint-test-secret-key-long-enough-to-be-realistic-123",
         ALLOWED_HOSTS="shop.example.com",
+        **production_services(),
     )
     return env
 

@@ -11,6 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django_guid import get_guid, set_guid
 
 from config.celery import app as celery_app
+from tests.config.production import production_services
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,6 +51,7 @@ def test_production_logs_are_json_lines_carrying_the_request_id():
         DJANGO_ENV="production",
         SECRET_KEY="test-only-secret-key-that-is-long-enough-to-pass-1234567890",
         ALLOWED_HOSTS="testserver",
+        **production_services(),
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.config.production import production_services
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def _production_env(**extra):
     dropped = {"SECRET_KEY", "DEBUG", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(DJANGO_ENV="production", ALLOWED_HOSTS="shop.example.com", **extra)
+    env.update(
+        DJANGO_ENV="production",
+        ALLOWED_HOSTS="shop.example.com",
+        **{**production_services(), **extra},
+    )
     return env
 
 

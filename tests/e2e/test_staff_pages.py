@@ -1,13 +1,13 @@
 """Staff run the day on the board, managers read the dashboard, both in the admin: in chromium."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from orders.models import Order, Product
+from orders.models import Order, Product, Slot
 from orders.services.transitions import order_transition
 from tests.factories import (
     PASSWORD,
@@ -56,6 +56,14 @@ def _a_day_of_orders():
         )
         orders.append(order_transition(order=order, to=S.PAID, by=None))
     order_transition(order=orders[1], to=S.PREPARING, by=None)
+    # Booked while booking was open; the board shows today's slots, whatever the hour now.
+    for hour, slot in zip((9, 12, 15), (pickup, delivery, later), strict=True):
+        starts = timezone.make_aware(
+            datetime.combine(timezone.localdate(), datetime.min.time())
+        ) + timedelta(hours=hour)
+        Slot.objects.filter(pk=slot.pk).update(
+            starts_at=starts, ends_at=starts + timedelta(hours=1)
+        )
     history_slot = SlotFactory(kind="pickup", hours_ahead=30, capacity=100)
     for days_ago in range(1, 30):
         for _ in range(rng.randint(0, 3)):
