@@ -136,34 +136,18 @@ class RefundNotAllowed(Conflict):
 class StockAdjustmentInvalid(ApplicationError):
     """A zero change, or one that would take the stock below zero."""
 
-    default_code = "stock_adjustment_invalid"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "delta")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "stock_adjustment_invalid", "delta"
 
 
 class CapacityBelowBookings(Conflict):
-    default_code = "capacity_below_bookings"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "capacity")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "capacity_below_bookings", "capacity"
 
 
 class MaxUsesBelowUses(Conflict):
-    default_code = "max_uses_below_uses"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "max_uses")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "max_uses_below_uses", "max_uses"
 
 
 class OrderMovedOn(Conflict):
     """The order is no longer in the status the click was made in (someone else moved it)."""
 
-    default_code = "order_moved_on"
-
-    def __init__(self, message: str, **kwargs):
-        kwargs.setdefault("field", "from_status")
-        super().__init__(message, **kwargs)
+    default_code, default_field = "order_moved_on", "from_status"

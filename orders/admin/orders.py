@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -165,22 +166,41 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Refund the payment (asks first)", permissions=["refund"])
     def refund(self, request, queryset):
         if request.POST.get("confirmed") != "yes":
-            context = {
-                **self.admin_site.each_context(request),
-                "title": "Refund these orders?",
-                "opts": self.opts,
-                "orders": queryset,
-                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-                "select_across": request.POST.get("select_across", "0"),
-                "query_string": request.GET.urlencode(),
-            }
-            return TemplateResponse(request, "admin/orders/order/refund_confirmation.html", context)
+            return self._ask_first(
+                request,
+                queryset,
+                action="refund",
+                title="Refund these orders?",
+                intro="Each order's payment is refunded in full through its payment provider. "
+                "This cannot be undone. The orders keep their status. These orders will be "
+                "refunded:",
+                button="Yes, refund",
+                back="No, take me back",
+            )
 
         def move(order):
             order_refund(order=order, by=request.user)
 
         apply_each(self, request, queryset, move, "Refund started for")
         return None
+
+    def _ask_first(self, request, queryset, *, action, title, intro, button, back):
+        """The page an irreversible action shows first; its form posts the action again,
+        confirmed, for the same selection and filters."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "button": button,
+            "back": back,
+            "action": action,
+            "opts": self.opts,
+            "orders": queryset,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "query_string": request.GET.urlencode(),
+        }
+        return TemplateResponse(request, "admin/orders/order/action_confirmation.html", context)
 
     def has_refund_permission(self, request):
         return request.user.has_perm(permissions.REFUND)
@@ -205,16 +225,17 @@ class OrderAdmin(admin.ModelAdmin):
     )
     def cancel(self, request, queryset):
         if request.POST.get("confirmed") != "yes":
-            context = {
-                **self.admin_site.each_context(request),
-                "title": "Cancel these orders?",
-                "opts": self.opts,
-                "orders": queryset.select_related("slot"),
-                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-                "select_across": request.POST.get("select_across", "0"),
-                "query_string": request.GET.urlencode(),
-            }
-            return TemplateResponse(request, "admin/orders/order/cancel_confirmation.html", context)
+            count = queryset.count()
+            return self._ask_first(
+                request,
+                queryset.select_related("slot"),
+                action="cancel",
+                title="Cancel these orders?",
+                intro="Cancelling gives each order's stock and slot place back and cannot be "
+                "undone. Paid orders are refunded. These orders will be cancelled:",
+                button=f"Yes, cancel {count} order{pluralize(count)}",
+                back="No, keep them",
+            )
 
         def move(order):
             order_cancel(order=order, by=request.user, note="Cancelled in the admin.")
