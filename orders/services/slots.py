@@ -4,12 +4,12 @@ creating them from a template."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from orders.errors import CapacityBelowBookings, SlotFull, SlotUnavailable
 from orders.models import Slot
+from orders.services.counters import counter_guarded_save
 
 
 def slot_bookable_from(*, now: datetime | None = None) -> datetime:
@@ -73,32 +73,19 @@ def _capacity_refusal(slot: Slot) -> CapacityBelowBookings:
 
 
 def slot_save(*, slot: Slot) -> Slot:
-    """Create the slot, or save its editable fields unless the capacity falls below its bookings.
-
-    `reserved` is never written from here: the UPDATE compares the new capacity with the
-    places taken as they are when it runs, so a checkout booking the slot at the same
-    moment is never lost and the database constraint is never what refuses it.
-    """
+    """Create the slot, or save its editable fields unless the capacity falls below its
+    bookings; `reserved` is never written from here."""
     if slot.ends_at <= slot.starts_at:
         raise SlotUnavailable("A slot must end after it starts.", field="ends_at")
-    if slot.pk is None:
-        slot.reserved = 0
-        slot.save()
-        return slot
-    try:
-        with transaction.atomic():
-            updated = Slot.objects.filter(pk=slot.pk, reserved__lte=slot.capacity).update(
-                **{field: getattr(slot, field) for field in SLOT_FIELDS}
-            )
-    except IntegrityError as error:  # the constraint as a backstop: still a refusal, not a 500
-        raise _capacity_refusal(slot) from error
-    if not updated:
-        raise _capacity_refusal(slot)
-    slot.reserved = Slot.objects.filter(pk=slot.pk).values_list("reserved", flat=True).get()
-    return slot
+    return counter_guarded_save(
+        obj=slot,
+        fields=SLOT_FIELDS,
+        counter="reserved",
+        limit="capacity",
+        refusal=lambda: _capacity_refusal(slot),
+    )
 
 
-@transaction.atomic
 def slots_create_week(*, slots: list[Slot]) -> list[Slot]:
     """Create, for each slot given, the same slot seven days later; skip those that exist.
 
