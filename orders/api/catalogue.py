@@ -5,13 +5,14 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
 from orders.models import Category, Product
 from orders.selectors.catalogue import (
+    category_find,
     category_list,
     product_list,
-    products_in_category,
     products_matching,
 )
 
@@ -73,7 +74,8 @@ class ProductFilter(django_filters.FilterSet):
     """The product list's filters; the rules themselves are the catalogue selectors'."""
 
     category = django_filters.CharFilter(
-        method="filter_category", help_text="Only this category (its slug)."
+        method="filter_category",
+        help_text="Only this category, by its slug or its id; an unknown one is a 400.",
     )
     search = django_filters.CharFilter(
         method="filter_search",
@@ -86,7 +88,10 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["category", "search"]
 
     def filter_category(self, queryset, name, value):
-        return products_in_category(queryset, category=value)
+        category = category_find(key=value)
+        if category is None:
+            raise ValidationError({"category": [f"There is no category {value!r}."]})
+        return queryset.filter(category=category)
 
     def filter_search(self, queryset, name, value):
         return products_matching(queryset, search=value[:SEARCH_MAX_LENGTH])

@@ -47,6 +47,13 @@ def products_in_category(products: QuerySet[Product], *, category: str | None) -
     return products.filter(category__slug=category) if category else products
 
 
+def category_find(*, key: str) -> Category | None:
+    """The category a client names by its slug or, when the key is a number, its id."""
+    if key.isascii() and key.isdigit() and len(key) <= 18:
+        return Category.objects.filter(Q(pk=int(key)) | Q(slug=key)).first()
+    return Category.objects.filter(slug=key).first()
+
+
 def products_matching(products: QuerySet[Product], *, search: str) -> QuerySet[Product]:
     """The products that match a search, closest first (see product_list)."""
     search = search.strip()

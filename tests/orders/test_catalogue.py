@@ -300,3 +300,20 @@ def test_search_query_count_is_flat(api_client, bakery, django_assert_max_num_qu
     ProductFactory.create_batch(30, name="Crusty bread roll")
     with django_assert_max_num_queries(2):
         api_client.get("/api/v1/products/", {"search": "bread"})
+
+
+def test_api_takes_a_category_by_slug_or_id_and_refuses_an_unknown_one(api_client):
+    bread = CategoryFactory(name="Bread", slug="bread")
+    ProductFactory(name="Seeded rye", category=bread)
+    ProductFactory(name="Brownie")
+
+    def names(category):
+        reply = api_client.get("/api/v1/products/", {"category": category})
+        return reply.status_code, [p["name"] for p in reply.json().get("results", [])]
+
+    assert names("bread") == (200, ["Seeded rye"])
+    assert names(str(bread.pk)) == (200, ["Seeded rye"])
+    for unknown in ("no-such-aisle", "999999", "1" * 30):
+        reply = api_client.get("/api/v1/products/", {"category": unknown})
+        assert reply.status_code == 400
+        assert reply.json()["field"] == "category"
