@@ -218,7 +218,7 @@ def _low_stock_check(*, order: Order) -> None:
                 LowStockAlert.objects.create(product=product)
         except IntegrityError:
             continue  # another checkout reported it a moment ago
-        for manager in users_with_permission("orders.change_product"):
+        for manager in users_with_permission(permissions.EDIT_CATALOGUE):
             notify(
                 recipient=manager,
                 kind=Kind.LOW_STOCK,
@@ -450,7 +450,7 @@ def notifications_mark_all_read(*, user: User) -> int:
 def preference_kinds(*, user: User) -> list[str]:
     """The kinds of email this user can receive, and so choose about."""
     kinds = list(CUSTOMER_KINDS)
-    if user.has_perm("orders.change_product"):
+    if user.has_perm(permissions.EDIT_CATALOGUE):
         kinds.append(Kind.LOW_STOCK)
     if user.has_perm(permissions.DASHBOARD):
         kinds.append(Kind.DAILY_REPORT)

@@ -9,6 +9,8 @@ VIEW = "orders.view_order"
 FULFIL = "orders.fulfil_order"
 REFUND = "orders.refund_order"
 DASHBOARD = "orders.view_sales_dashboard"
+# Managers edit the catalogue; they hear of low stock.
+EDIT_CATALOGUE = "orders.change_product"
 
 # Either of these lets a user see every customer's orders.
 SEE_ALL_ORDERS = (VIEW, FULFIL)
