@@ -2,18 +2,29 @@ from django import forms
 
 from accounts.models import ADDRESS_FIELDS, Address, User
 
+PHONE_INPUT = forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "phone"]
-        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
+        widgets = {"phone": PHONE_INPUT}
 
 
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
         fields = list(ADDRESS_FIELDS)
+        widgets = {
+            "phone": PHONE_INPUT,
+            "recipient": forms.TextInput(attrs={"autocomplete": "name"}),
+            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "country": forms.Select(attrs={"autocomplete": "country"}),
+        }
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,7 +1,10 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
 
-from accounts.validators import validate_phone
+from accounts.validators import postcode_clean
 
 
 class UserManager(BaseUserManager):
@@ -34,7 +37,7 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
-    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
+    phone = PhoneNumberField(blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -80,8 +83,8 @@ class Address(models.Model):
     line2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=100)
     postcode = models.CharField(max_length=16)
-    country = models.CharField(max_length=2, default="GB", help_text="ISO 3166 code")
-    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
+    country = CountryField(default="GB")
+    phone = PhoneNumberField(blank=True)
     instructions = models.CharField(max_length=300, blank=True, help_text="For the driver.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -92,6 +95,14 @@ class Address(models.Model):
     def __str__(self):
         return ", ".join(part for part in (self.line1, self.city, self.postcode) if part)
 
+    def clean(self):
+        """The postcode follows the country's format, and is stored written that way."""
+        if self.postcode and self.country:
+            try:
+                self.postcode = postcode_clean(self.postcode, self.country.code)
+            except ValidationError as error:
+                raise ValidationError({"postcode": error.messages}) from error
+
     def as_text(self) -> str:
         """The address as printed on an order (copied there, so later edits leave it alone)."""
         lines = [
@@ -99,6 +110,6 @@ class Address(models.Model):
             self.line1,
             self.line2,
             f"{self.city} {self.postcode}",
-            self.country,
+            self.country.name,
         ]
         return "\n".join(line for line in lines if line)

@@ -1,3 +1,5 @@
+from django_countries.serializers import CountryFieldMixin
+from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from accounts.models import ADDRESS_FIELDS, Address, User
@@ -7,6 +9,9 @@ from accounts.selectors import user_email_verified
 class ProfileSerializer(serializers.ModelSerializer):
     email_verified = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
+    phone = PhoneNumberField(
+        required=False, allow_blank=True, help_text="International (+44 20 7946 0000) or British."
+    )
 
     class Meta:
         model = User
@@ -20,7 +25,11 @@ class ProfileSerializer(serializers.ModelSerializer):
         return sorted(group.name for group in user.groups.all())
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    phone = PhoneNumberField(
+        required=False, allow_blank=True, help_text="International (+44 20 7946 0000) or British."
+    )
+
     class Meta:
         model = Address
         fields = ["id", *ADDRESS_FIELDS, "created_at"]

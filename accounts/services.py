@@ -23,7 +23,7 @@ def user_ensure_verified(*, user: User) -> None:
     if not user_email_verified(user=user):
         raise EmailNotVerified(
             "Please verify your email address before checking out: "
-            "follow the link in the email we sent you."
+            "enter the code from the email we sent you."
         )
 
 

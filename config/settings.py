@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_guid",
+    "django_countries",
+    "phonenumber_field",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -166,11 +168,14 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# An eight-character code in the email, typed in the page or sent by an app (no link to open).
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {}  # allauth's defaults; set to False only in tests that need to hammer
-# Following the link in the session (or app token) that signed up signs the user in;
-# a link opened anywhere else only verifies (allauth's safe default for that case).
+# allauth's defaults, except that signing in from a second device before verifying may send
+# its own code (allauth's 1 code per 3 minutes refuses that sign-in as "too many attempts").
+ACCOUNT_RATE_LIMITS = {"confirm_email": "3/3m/key"}
+# The code typed in the session (or app token) that asked for it signs the user in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
 HEADLESS_CLIENTS = ("app", "browser")
@@ -196,6 +201,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -----------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# A phone number written without "+country" is read as British, and shown as +44 20 7946 0000.
+PHONENUMBER_DEFAULT_REGION = "GB"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True

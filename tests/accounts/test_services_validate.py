@@ -9,7 +9,7 @@ from tests.factories import AddressFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"recipient": "Ada", "line1": "1 Analytical Row", "city": "London", "postcode": "N1"}
+ADDRESS = {"recipient": "Ada", "line1": "1 Analytical Row", "city": "London", "postcode": "N1 9GU"}
 
 
 def test_a_bad_phone_from_any_caller_is_refused_and_nothing_changes():
@@ -42,9 +42,9 @@ def test_an_address_missing_its_city_is_not_saved():
 
 
 def test_an_address_update_is_validated_too():
-    address = AddressFactory(postcode="N1")
+    address = AddressFactory(postcode="N1 9GU")
     with pytest.raises(InvalidInput) as refused:
         address_update(address=address, data={"postcode": "X" * 17})
     assert refused.value.field == "postcode"
     address.refresh_from_db()
-    assert address.postcode == "N1"
+    assert address.postcode == "N1 9GU"

@@ -10,15 +10,14 @@ from tests.accounts.helpers import (
     api_get,
     app_login,
     app_post,
-    confirmation_key,
-    confirmation_path,
+    verification_code,
 )
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_through_the_pages_sends_a_link_that_verifies_and_then_login_works(
+def test_signup_through_the_pages_sends_a_code_that_verifies_and_then_login_works(
     client, mailoutbox
 ):
     response = client.post(
@@ -32,7 +31,7 @@ def test_signup_through_the_pages_sends_a_link_that_verifies_and_then_login_work
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["ada@example.com"]
 
-    # Mandatory verification: no login before the link is followed.
+    # Mandatory verification: a second device is asked for its own code, not signed in.
     other = Client()
     refused = other.post(
         "/accounts/login/", {"login": "ada@example.com", "password": STRONG_PASSWORD}
@@ -40,10 +39,16 @@ def test_signup_through_the_pages_sends_a_link_that_verifies_and_then_login_work
     assert refused.status_code == 302
     assert refused.url == "/accounts/confirm-email/"
     assert "_auth_user_id" not in other.session
+    assert len(mailoutbox) == 2
 
-    confirm = client.post(confirmation_path(mailoutbox[-1]))
+    wrong = client.post("/accounts/confirm-email/", {"code": "AAAA-AAAA"})
+    assert wrong.status_code == 200
+    assert not EmailAddress.objects.get(user=user).verified
+
+    confirm = client.post("/accounts/confirm-email/", {"code": verification_code(mailoutbox[0])})
     assert confirm.status_code == 302
     assert EmailAddress.objects.get(user=user).verified
+    assert client.session["_auth_user_id"] == str(user.pk)
 
     browser = Client()
     login = browser.post(
@@ -54,7 +59,7 @@ def test_signup_through_the_pages_sends_a_link_that_verifies_and_then_login_work
     assert browser.get("/api/v1/me/").json()["email"] == "ada@example.com"
 
 
-def test_signup_through_the_app_api_verifies_by_key_and_the_token_works_on_the_api(
+def test_signup_through_the_app_api_verifies_by_code_and_the_token_works_on_the_api(
     client, mailoutbox
 ):
     signup = app_post(
@@ -69,7 +74,7 @@ def test_signup_through_the_app_api_verifies_by_key_and_the_token_works_on_the_a
     assert api_get(client, "/api/v1/me/", pending_token).status_code == 401
 
     verify = app_post(
-        client, "/auth/email/verify", {"key": confirmation_key(mailoutbox[-1])}, pending_token
+        client, "/auth/email/verify", {"key": verification_code(mailoutbox[-1])}, pending_token
     )
     assert verify.status_code == 200, verify.content
     token = verify.json()["meta"]["session_token"]

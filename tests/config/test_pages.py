@@ -9,7 +9,7 @@ from tests.factories import AddressFactory, UserFactory, place_order
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"recipient": "Ada", "line1": "1 Analytical Row", "city": "London", "postcode": "N1"}
+ADDRESS = {"recipient": "Ada", "line1": "1 Analytical Row", "city": "London", "postcode": "N1 9GU"}
 
 
 @pytest.fixture
