@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import CHROMIUM
 
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/orderly-screenshots"))
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).parent / "screenshots"))
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
