@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from config.pages import business_errors
 from orders.models import Order, Payment
 from orders.selectors.orders import order_get, order_list
-from orders.selectors.payments import payment_latest
+from orders.selectors.payments import payment_latest, refund_list
 from orders.services.transitions import order_cancel, order_may_cancel
 from orders.templatetags.money import money
 
@@ -45,6 +45,7 @@ def order_detail(request, number: str):
             "may_cancel": order_may_cancel(order=order, by=request.user),
             "may_pay": waiting and order.user_id == request.user.pk,
             "payment": payment,
+            "refunds": refund_list(order_id=order.pk) if order.paid_at else [],
             "confirming": request.GET.get("payment") == "returned"
             and payment is not None
             and payment.status == Payment.Status.PENDING,

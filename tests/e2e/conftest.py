@@ -68,11 +68,29 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def screenshot(page):
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def screenshot(page, screenshot_dir):
     def take(name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        path = screenshot_dir / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture
+def worker(real_worker_mode):
+    """A real Celery worker (in a thread of this process) taking tasks from Redis, as in
+    production: whatever the pages queue runs there, not inline."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
