@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from orders.models import Cart
+from django.test import Client
+
+from orders.models import Cart, Payment
 from tests.factories import (
     PASSWORD,
     AddressFactory,
@@ -16,6 +18,7 @@ from tests.factories import (
     UserFactory,
     place_order,
 )
+from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +54,10 @@ def shop():
     loaf = ProductFactory(
         name="Country sourdough with seeds and a long name", price=Decimal("4.80")
     )
-    place_order(user=user, products=[ProductFactory(name="Rye")], quantity=2)
+    paid = place_order(user=user, products=[ProductFactory(name="Rye")], quantity=2)
+    post_sandbox_webhook(Client(), sandbox_body(start_payment(paid)))
+    waiting = place_order(user=user, products=[ProductFactory(name="Spelt")])
+    start_payment(waiting)
     cart = Cart.objects.get(user=user)
     CartLineFactory(cart=cart, product=loaf, quantity=12)
     CartLineFactory(cart=cart, product=ProductFactory(name="Gone bun", is_active=False))
@@ -68,16 +74,37 @@ def test_no_customer_page_scrolls_sideways(page, screenshot, shop, width):
         page.goto(path)
         _check(page, screenshot, name, width)
     _sign_in(page, user)
-    order = user.orders.get()
+    paid, waiting = user.orders.order_by("pk")
+    payment = Payment.objects.get(order=waiting)
     pages = [
         ("catalogue", "/"),
+        ("search", "/?q=sourdough"),
         ("product", f"/products/{loaf.slug}/"),
         ("cart", "/cart/"),
         ("checkout", "/checkout/"),
         ("orders", "/orders/"),
-        ("order", f"/orders/{order.number}/"),
+        ("order", f"/orders/{paid.number}/"),
+        ("order-cancel", f"/orders/{paid.number}/cancel/"),
+        ("sandbox-pay", f"/payments/sandbox/{payment.reference}/"),
+        ("inbox", "/notifications/"),
+        ("email-choices", "/notifications/preferences/"),
         ("account", "/account/"),
+        ("address", "/account/addresses/new/"),
+        ("email", "/accounts/email/"),
+        ("password", "/accounts/password/change/"),
+        ("two-factor", "/accounts/2fa/"),
+        ("sessions", "/accounts/sessions/"),
+        ("delete", "/account/delete/"),
     ]
     for name, path in pages:
         page.goto(path)
         _check(page, screenshot, name, width)
+
+    page.goto("/account/addresses/new/")
+    page.fill("input[name=recipient]", "Lin")
+    page.fill("input[name=postcode]", "!!!!")
+    page.fill("input[name=phone]", "call me")
+    page.click("text=Save address")
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 3
+    _check(page, screenshot, "address-errors", width)
