@@ -92,7 +92,7 @@ def test_the_address_page_offers_countries_and_ties_a_bad_postcode_to_its_field(
     page = api.post("/account/addresses/new/", {**ADDRESS, "country": "GB", "postcode": "!!!!"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'aria-invalid="true"' in html
+    assert 'aria-invalid="true" aria-describedby="id_postcode_error"' in html
     assert "Enter a valid postcode for this country, e.g. SW1A 1AA." in html
     assert not Address.objects.filter(user=user).exists()
 
