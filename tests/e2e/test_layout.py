@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from django.test import Client
 
 from orders.models import Cart, Payment

@@ -177,7 +177,7 @@ def test_staff_cannot_change_a_coupon_and_managers_cannot_write_its_uses(client,
 def test_admin_sign_in_goes_through_the_shop_and_asks_a_totp_user_for_a_code(client):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    from tests.accounts.test_two_factor import _current_code
+    from tests.accounts.helpers import totp_code
     from tests.factories import PASSWORD
 
     user = role_member("manager")
@@ -193,7 +193,7 @@ def test_admin_sign_in_goes_through_the_shop_and_asks_a_totp_user_for_a_code(cli
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/").status_code == 302  # no admin before the code
 
-    done = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret)})
+    done = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
 
     assert done.url == "/admin/"
     assert client.get("/admin/").status_code == 200
