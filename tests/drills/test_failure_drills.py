@@ -4,7 +4,6 @@ the middle of their order, and that nothing is lost or doubled once it is back.
 Services are never stopped: a dead one is a port where nothing answers.
 """
 
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -16,6 +15,7 @@ from config.celery import app as celery_app
 from notifications.models import Delivery
 from notifications.services import deliveries_queue_due
 from orders.models import Order, OrderLine, Product, StockMovement
+from tests.drills.workers import wait_for
 from tests.factories import (
     AddressFactory,
     CartFactory,
@@ -62,16 +62,9 @@ def checkout(client, user, key):
     )
 
 
-def wait_for(predicate, *, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
 @pytest.mark.redis
 def test_redis_stopped_during_checkout_the_order_is_placed_and_emailed_once_when_it_is_back(
-    customer, settings, tmp_path
+    customer, settings, tmp_path, empty_queue
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)

@@ -90,7 +90,7 @@ def mailbox(folder) -> Counter:
 
 
 def test_two_webs_two_workers_and_two_beats_sell_the_stock_once_and_run_each_job_once(
-    real_worker_mode, tmp_path
+    real_worker_mode, empty_queue, tmp_path
 ):
     product = ProductFactory(stock=STOCK)
     slot = SlotFactory(kind=Slot.Kind.PICKUP, capacity=BUYERS, hours_ahead=3)

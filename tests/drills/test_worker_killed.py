@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from config.celery import task_queue
 from notifications.models import Delivery
 from notifications.services import SEND_TASK, deliveries_queue_due
@@ -38,16 +37,6 @@ def silent_smtp():
     server.close()
     for conn in held:
         conn.close()
-
-
-@pytest.fixture
-def empty_queue():
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
-    # The killed worker's message waits an hour (visibility_timeout) in the unacked set.
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.client.delete("unacked", "unacked_index")
 
 
 def test_a_worker_killed_mid_send_delivers_the_email_once_after_a_restart(

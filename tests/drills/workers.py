@@ -34,8 +34,8 @@ def service_env(**extra: str) -> dict[str, str]:
 
 @contextmanager
 def processes():
-    """Start processes with start(name, args, env, log_dir); all are SIGKILLed (their whole
-    process group) when the block ends."""
+    """Start processes with start(args, env=..., log=...), output to the log file; each is
+    SIGKILLed with its whole process group (gunicorn's workers too) when the block ends."""
     started: list[subprocess.Popen] = []
 
     def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
