@@ -308,6 +308,10 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "SlotKindEnum": "orders.models.Slot.Kind",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.error_responses",
+    ],
 }
 
 # --- Tasks ------------------------------------------------------------------
