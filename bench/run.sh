@@ -1,62 +1,113 @@
 #!/usr/bin/env bash
-# The load run: gunicorn + PostgreSQL (+ Redis cache) on this machine, wrk on
-# loopback, a fixed duration per endpoint. Prints a Markdown table; `make bench`
-# runs it and bench/RESULTS.md keeps the figures with the machine they came from.
+# `make bench`: Orderly under gunicorn (production settings, Redis cache, 4 sync workers)
+# on PostgreSQL, measured with wrk (16 connections) against a bare Django ping served by
+# the same gunicorn in the same run. Each endpoint: a warm-up, then RUNS runs of DURATION;
+# the medians and their ratios to the ping go to bench/out/results.md (RESULTS.md quotes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${BENCH_PORT:-8765}
-DURATION=${BENCH_DURATION:-15s}
+FLOOR_PORT=${BENCH_FLOOR_PORT:-8766}
+WORKERS=${BENCH_WORKERS:-4}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
-THREADS=${BENCH_THREADS:-2}
-WORKERS=${BENCH_WORKERS:-3}
-DB=orderly_bench
-BIN=.venv/bin
-OUT=bench/out
-mkdir -p "$OUT"
-
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
-
-psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
-  || createdb -h 127.0.0.1 -U postgres "$DB"
+export THREADS=${BENCH_THREADS:-2}
+DURATION=${BENCH_DURATION:-10s}
+RUNS=${BENCH_RUNS:-3}
+WARMUP=${BENCH_WARMUP:-3s}
+BIN=$PWD/.venv/bin
+OUT=$PWD/bench/out
+rm -rf "$OUT" && mkdir -p "$OUT"
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 
 export DJANGO_ENV=production DEBUG=false SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING
 export SECRET_KEY="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
-export REDIS_URL=redis://127.0.0.1:6379/9 EMAIL_URL=smtp://127.0.0.1:25
-export STATIC_ROOT="$PWD/$OUT/static" API_THROTTLE_ANON=1000000/min API_THROTTLE_USER=1000000/min
+export ALLOWED_HOSTS=127.0.0.1 EMAIL_URL=smtp://127.0.0.1:25
+export REDIS_URL=redis://127.0.0.1:6379/9 STATIC_ROOT="$OUT/static"
+export API_THROTTLE_ANON=100000000/min API_THROTTLE_USER=100000000/min
 
-$BIN/python manage.py migrate --noinput -v0
-$BIN/python manage.py collectstatic --noinput -v0
-$BIN/python manage.py seed_demo > "$OUT/seed.txt"
-$BIN/python bench/grow.py
+PIDS=()
+stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
+trap stop_all EXIT
 
-$BIN/gunicorn config.wsgi --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
-  --log-level warning > "$OUT/gunicorn.log" 2>&1 &
-GUNICORN=$!
-trap 'kill $GUNICORN 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-
-BASE="http://127.0.0.1:$PORT"
-TOKEN=$($BIN/python bench/session_token.py "$BASE")
-SLUG=$(curl -fs "$BASE/api/v1/products/" | $BIN/python -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["slug"])')
-
-run() {  # name, path, [header]
-  local name=$1 path=$2 header=${3:-}
-  local args=(-t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --latency)
-  [ -n "$header" ] && args+=(-H "$header")
-  wrk "${args[@]}" "$BASE$path" > "$OUT/$name.txt"
-  $BIN/python bench/summarise.py "$name" "$path" "$OUT/$name.txt"
+serve() {  # port, wsgi app, [gunicorn args]
+  local port=$1 app=$2; shift 2
+  "$BIN/gunicorn" "$app" --workers "$WORKERS" --bind "127.0.0.1:$port" --log-level warning "$@" \
+    >> "$OUT/gunicorn.log" 2>&1 &
+  PIDS+=($!)
 }
 
-echo "| endpoint | path | req/s | p50 ms | p99 ms | errors |"
-echo "|---|---|---|---|---|---|"
-run health /healthz
-run catalogue-page "/"
-run catalogue-search "/?q=bread"
-run product-page "/products/$SLUG/"
-run products-api "/api/v1/products/"
-run product-api "/api/v1/products/$SLUG/"
-run slots-api "/api/v1/slots/"
-run cart-api /api/v1/cart/ "X-Session-Token: $TOKEN"
-run orders-api /api/v1/orders/ "X-Session-Token: $TOKEN"
+wait_up() { for _ in $(seq 1 100); do curl -fs "$1" >/dev/null && return; sleep 0.2; done; echo "$1 never answered"; exit 1; }
+
+database() {  # name, products, past orders, customers: a fresh database seeded for the run
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$1" BENCH_DATA="$OUT/$1"
+  dropdb -h 127.0.0.1 -U postgres --if-exists --force "$1"
+  createdb -h 127.0.0.1 -U postgres "$1"
+  redis-cli -n 9 flushdb >/dev/null
+  "$BIN/python" manage.py migrate --noinput -v0
+  "$BIN/python" bench/seed.py --products "$2" --orders "$3" --customers "$4" --out "$BENCH_DATA" \
+    > "$BENCH_DATA.seed.json"
+  # shellcheck disable=SC1091
+  source "$BENCH_DATA/env.sh"
+  export SLOT BENCH_OUT=$BENCH_DATA
+}
+
+# Checkout customers are used once each: every wrk run starts past the ones used before.
+export CHECKOUT_OFFSET=0
+wrk_run() {  # output file, seconds, script, url
+  wrk -t "$THREADS" -c "$CONNECTIONS" --latency -s "bench/lua/$3.lua" -d "$2" "$4" > "$1"
+  if [ "$3" = checkout ]; then
+    CHECKOUT_OFFSET=$((CHECKOUT_OFFSET + $(grep -oP '^\s*\K\d+(?= requests in)' "$1")))
+  fi
+}
+
+measure() {  # label, base url, path, lua script, [header]: a warm-up, then RUNS runs
+  export BENCH_HEADER=${5:-}
+  wrk_run "$OUT/warmup.txt" "$WARMUP" "$4" "$2$3"
+  for run in $(seq 1 "$RUNS"); do
+    wrk_run "$OUT/$1.$run.txt" "$DURATION" "$4" "$2$3"
+  done
+}
+
+BASE=http://127.0.0.1:$PORT
+FLOOR=http://127.0.0.1:$FLOOR_PORT
+echo "==> the main run: 10,000 products, 5,000 past orders"
+database orderly_bench 10000 5000 10000
+"$BIN/python" manage.py collectstatic --noinput -v0
+serve "$FLOOR_PORT" floor:application --chdir bench/floor
+serve "$PORT" config.wsgi
+wait_up "$FLOOR/ping"; wait_up "$BASE/healthz"
+"$BIN/python" bench/queries.py > "$OUT/queries.json"
+measure floor "$FLOOR" /ping get
+measure healthz "$BASE" /healthz get
+measure products-api "$BASE" /api/v1/products/ get
+measure product-api "$BASE" "/api/v1/products/$SLUG/" get
+measure search-api "$BASE" "/api/v1/products/?search=$SEARCH" get
+measure catalogue-page "$BASE" / get
+measure search-page "$BASE" "/?q=$SEARCH" get
+measure cart-add "$BASE" /api/v1/cart/items/ cart_add
+measure checkout "$BASE" /api/v1/orders/ checkout
+measure floor-after "$FLOOR" /ping get
+"$BIN/python" bench/oversold.py > "$OUT/oversold.json"
+for pid in $(pgrep -f "gunicorn config.wsgi" || true); do
+  awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null
+done | sort -n | tail -1 > "$OUT/rss-kb.txt"
+stop_all
+
+for size in "small 1000 5000" "large 100000 500000"; do
+  set -- $size
+  echo "==> growth: $2 products, $3 past orders"
+  database "orderly_bench_$1" "$2" "$3" 4000
+  CHECKOUT_OFFSET=0
+  serve "$FLOOR_PORT" floor:application --chdir bench/floor
+  serve "$PORT" config.wsgi
+  wait_up "$FLOOR/ping"; wait_up "$BASE/healthz"
+  RUNS=1 measure "$1-floor" "$FLOOR" /ping get
+  RUNS=1 measure "$1-products-api" "$BASE" /api/v1/products/ get
+  RUNS=1 measure "$1-search-api" "$BASE" "/api/v1/products/?search=$SEARCH" get
+  RUNS=1 measure "$1-catalogue-page" "$BASE" / get
+  RUNS=1 measure "$1-cart-add" "$BASE" /api/v1/cart/items/ cart_add
+  RUNS=1 measure "$1-checkout" "$BASE" /api/v1/orders/ checkout
+  stop_all
+done
+
+"$BIN/python" bench/report.py "$OUT" | tee "$OUT/results.md"
