@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -47,6 +48,9 @@ class Product(models.Model):
     image = models.ImageField(upload_to="products/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # On PostgreSQL a trigger keeps this up to date from the name, the category's name and
+    # the description (migration 0007), and a GIN index serves searches from it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["name"]
