@@ -14,7 +14,6 @@ admin.site.index_title = "Run the shop"
 admin.site.enable_nav_sidebar = False  # the lists need the width at 1280 px
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -16,6 +16,13 @@ def test_healthz_answers_without_touching_the_database(client, django_assert_num
     assert response.json() == {"status": "ok"}
 
 
+def test_healthz_answers_a_platform_probe_with_a_host_of_its_own(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.3.7:8000")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert client.get("/readyz/", HTTP_HOST="10.0.3.7:8000").status_code == 400
+
+
 def test_readyz_is_200_when_everything_is_up(client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.json()
