@@ -404,6 +404,9 @@ MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 # this many minutes before it starts.
 SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=14)
 SLOT_CUTOFF_MINUTES = env.int("SLOT_CUTOFF_MINUTES", default=60)
+# Catalogue lists and pages are cached; every change made through Orderly empties the cache
+# at once, and this bounds how stale a price or stock level can be after any other change.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=10)
 ORDER_CANCEL_WINDOW = timedelta(hours=env.float("ORDER_CANCEL_WINDOW_HOURS", default=24))
 ORDER_PAYMENT_TIMEOUT = timedelta(minutes=env.float("ORDER_PAYMENT_TIMEOUT_MINUTES", default=15))
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")

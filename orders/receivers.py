@@ -2,13 +2,15 @@
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_erasing
-from orders.models import Order
+from orders.models import Category, Order, Product
 from orders.selectors.cart import cart_get
 from orders.services.account_data import orders_anonymise, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
+from orders.services.catalogue import catalogue_changed
 from orders.services.payments import payments_refund_for_order
 from orders.signals import order_changing
 
@@ -56,3 +58,12 @@ def forgive_search_typos(sender, connection, **kwargs):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET pg_trgm.word_similarity_threshold = 0.5")
+
+
+@receiver(post_save, sender=Product, dispatch_uid="orders.catalogue_changed_product_saved")
+@receiver(post_delete, sender=Product, dispatch_uid="orders.catalogue_changed_product_deleted")
+@receiver(post_save, sender=Category, dispatch_uid="orders.catalogue_changed_category_saved")
+@receiver(post_delete, sender=Category, dispatch_uid="orders.catalogue_changed_category_deleted")
+def catalogue_changed_on_save(sender, **kwargs):
+    """A product or category written by any code (admin, services, shell) shows at once."""
+    catalogue_changed()

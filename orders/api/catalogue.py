@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from orders.models import Category, Product
 from orders.selectors.catalogue import (
@@ -15,6 +16,7 @@ from orders.selectors.catalogue import (
     product_list,
     products_matching,
 )
+from orders.services.catalogue import catalogue_cached
 
 SEARCH_MAX_LENGTH = 100
 
@@ -111,3 +113,17 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset):
         # The filters narrow the list; a product's own page is found by its slug alone.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def list(self, request, *args, **kwargs):
+        return self._cached(request, super().list, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached(request, super().retrieve, *args, **kwargs)
+
+    def _cached(self, request, view, *args, **kwargs):
+        """The same for every caller, so one cached reply per address (see catalogue_cached)."""
+        data = catalogue_cached(
+            f"api {request.get_host()} {request.get_full_path()}",
+            lambda: view(request, *args, **kwargs).data,
+        )
+        return Response(data)

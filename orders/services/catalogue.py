@@ -1,8 +1,19 @@
-"""Saving catalogue edits without touching stock, which only stock movements and orders change."""
+"""Saving catalogue edits without touching stock, which only stock movements and orders
+change; and the cache of what the catalogue shows, which every such change empties."""
 
+from collections.abc import Callable
+from hashlib import sha256
+from typing import TypeVar
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from orders.models import Product
+
+VERSION_KEY = "catalogue:version"
+T = TypeVar("T")
 
 # Stock moves only through orders.services.stock and checkout/cancelling, never from a form.
 PRODUCT_COUNTERS = {"stock"}
@@ -27,3 +38,26 @@ def product_save(*, product: Product) -> Product:
     product.save(update_fields=fields)
     product.stock = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).get()
     return product
+
+
+def catalogue_changed() -> None:
+    """A product, category, price or stock changed: once the change is committed, every
+    cached catalogue reply is out of date (their keys hold the old version)."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid4().hex, None))
+
+
+def catalogue_cached(name: str, build: Callable[[], T]) -> T:
+    """What `build` returns for the catalogue as it is now, from the cache when it holds it.
+
+    The value is cached under the catalogue's version read before building, so a change
+    committed meanwhile leaves it under a version nobody reads any more.
+    Every change made through Orderly empties the cache at once (catalogue_changed);
+    CATALOGUE_CACHE_SECONDS bounds how stale a reply can be after a change made otherwise.
+    """
+    version = cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
+    key = f"catalogue:{version}:{sha256(name.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.CATALOGUE_CACHE_SECONDS)
+    return value

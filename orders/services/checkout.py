@@ -39,6 +39,7 @@ from orders.models import (
     Slot,
 )
 from orders.pricing import LineIn
+from orders.services.catalogue import catalogue_changed
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
@@ -232,6 +233,7 @@ def checkout_place(
             default=F("stock"),
         )
     )
+    catalogue_changed()
     if coupon is not None:
         used = Coupon.objects.filter(pk=coupon.pk, uses__lt=F("max_uses")).update(
             uses=F("uses") + 1

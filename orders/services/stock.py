@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from orders.errors import StockAdjustmentInvalid
 from orders.models import Product, StockMovement
+from orders.services.catalogue import catalogue_changed
 
 MAX_ADJUSTMENT = 100_000
 
@@ -38,6 +39,7 @@ def stock_adjust(
             "taken away."
         )
     product.stock = stock + delta
+    catalogue_changed()
     return StockMovement.objects.create(
         product=product,
         delta=delta,

@@ -16,6 +16,7 @@ from accounts.models import User
 from orders import permissions
 from orders.errors import CancelNotAllowed, OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
+from orders.services.catalogue import catalogue_changed
 from orders.services.slots import slot_release
 from orders.signals import order_changed, order_changing
 
@@ -121,6 +122,7 @@ def _stock_and_slot_release(*, order: Order) -> None:
                 default=F("stock"),
             )
         )
+        catalogue_changed()
     slot_release(slot_id=order.slot_id)
 
 

@@ -1,12 +1,14 @@
 """The catalogue as customers see it: pages at / and /products/{slug}/, and the public API."""
 
+import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from orders.models import Category
+from orders.models import Category, Product
 from orders.selectors.catalogue import product_list
+from orders.services.stock import stock_adjust
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -268,10 +270,15 @@ def test_search_on_postgresql_has_an_index_for_each_of_its_conditions():
 
 
 @pytest.mark.postgres
-def test_renaming_a_category_renews_its_products_search(api_client):
+def test_renaming_a_category_renews_its_products_search(
+    api_client, django_capture_on_commit_callbacks
+):
     ProductFactory(name="Country sourdough", category=CategoryFactory(name="Bread"))
     assert _found(api_client, "viennoiserie") == set()
-    Category.objects.filter(name="Bread").update(name="Viennoiserie")
+    bread = Category.objects.get(name="Bread")
+    bread.name = "Viennoiserie"
+    with django_capture_on_commit_callbacks(execute=True):
+        bread.save()
     assert _found(api_client, "viennoiserie") == {"Country sourdough"}
 
 
@@ -341,3 +348,33 @@ def test_api_takes_a_category_by_slug_or_id_and_refuses_an_unknown_one(api_clien
         reply = api_client.get("/api/v1/products/", {"category": unknown})
         assert reply.status_code == 400
         assert reply.json()["field"] == "category"
+
+
+def test_the_product_api_is_cached_and_every_change_through_orderly_shows_at_once(
+    api_client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    loaf = ProductFactory(name="Country sourdough", price=Decimal("4.80"), stock=3)
+    first = api_client.get("/api/v1/products/").json()
+    with django_assert_num_queries(0):
+        again = api_client.get("/api/v1/products/").json()
+    assert again == first
+
+    loaf.price = Decimal("5.20")
+    with django_capture_on_commit_callbacks(execute=True):
+        loaf.save()
+    assert api_client.get("/api/v1/products/").json()["results"][0]["price"] == "5.20"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(product=loaf, delta=-3, reason="damaged", by=None)
+    detail = api_client.get(f"/api/v1/products/{loaf.slug}/").json()
+    assert (detail["stock"], detail["in_stock"]) == (0, False)
+
+
+def test_a_change_made_behind_orderlys_back_shows_within_the_cache_time(api_client, settings):
+    settings.CATALOGUE_CACHE_SECONDS = 1
+    loaf = ProductFactory(stock=3)
+    assert api_client.get(f"/api/v1/products/{loaf.slug}/").json()["stock"] == 3
+    Product.objects.filter(pk=loaf.pk).update(stock=1)
+    assert api_client.get(f"/api/v1/products/{loaf.slug}/").json()["stock"] == 3
+    time.sleep(1.1)
+    assert api_client.get(f"/api/v1/products/{loaf.slug}/").json()["stock"] == 1
