@@ -141,7 +141,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions (and app session tokens, which are sessions) are rows, read through the cache:
+# a signed-in request reads Redis, not the table. Ending a session deletes both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts ---------------------------------------------------------------
 

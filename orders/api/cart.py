@@ -66,16 +66,15 @@ class CartItemUpdateSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(help_text="The line's new quantity, 1 to 99.")
 
 
-def _cart_response(user, *, status_code: int = status.HTTP_200_OK) -> Response:
-    summary = cart_summary(cart=cart_get(user=user))
-    return Response(CartSerializer(summary).data, status=status_code)
+def _cart_response(cart, *, status_code: int = status.HTTP_200_OK) -> Response:
+    return Response(CartSerializer(cart_summary(cart=cart)).data, status=status_code)
 
 
 class CartView(APIView):
     @extend_schema(responses=CartSerializer)
     def get(self, request):
         """The customer's cart at current prices, with each line's total and flags."""
-        return _cart_response(request.user)
+        return _cart_response(cart_get(user=request.user))
 
 
 class CartItemViewSet(viewsets.GenericViewSet):
@@ -88,20 +87,16 @@ class CartItemViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CartItemAddSerializer, responses={201: CartSerializer})
     def create(self, request):
         data = self._valid(CartItemAddSerializer, request.data)
-        cart_services.cart_add(
-            cart=cart_services.cart_get_or_create(user=request.user),
-            product_id=data["product"],
-            quantity=data["quantity"],
-        )
-        return _cart_response(request.user, status_code=status.HTTP_201_CREATED)
+        cart = cart_services.cart_get_or_create(user=request.user)
+        cart_services.cart_add(cart=cart, product_id=data["product"], quantity=data["quantity"])
+        return _cart_response(cart, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=CartItemUpdateSerializer, responses=CartSerializer)
     def partial_update(self, request, pk: str):
         data = self._valid(CartItemUpdateSerializer, request.data)
-        cart_services.cart_line_update(
-            cart=self._own_cart(), line_id=int(pk), quantity=data["quantity"]
-        )
-        return _cart_response(request.user)
+        cart = self._own_cart()
+        cart_services.cart_line_update(cart=cart, line_id=int(pk), quantity=data["quantity"])
+        return _cart_response(cart)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk: str):

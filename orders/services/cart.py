@@ -43,13 +43,12 @@ def cart_create_for_guest() -> Cart:
 
 
 def _cart_lock(cart: Cart) -> Cart:
-    """Serialise writers of one cart, so two adds of the same product never race to insert."""
-    locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
-    if locked is None:
+    """Serialise writers of one cart, so two adds of the same product never race to insert:
+    the UPDATE that marks the cart as used holds its row until the transaction ends."""
+    cart.updated_at = timezone.now()
+    if not Cart.objects.filter(pk=cart.pk).update(updated_at=cart.updated_at):
         raise CartGone()
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=["updated_at"])
-    return locked
+    return cart
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from orders.models import CartLine
 from tests.factories import (
@@ -259,3 +260,24 @@ def test_an_unavailable_line_is_flagged_and_left_out_of_the_total(client_of, use
     assert Decimal(body["total"]) == Decimal("4.00")
     flagged = [line for line in body["lines"] if line["product"]["id"] == gone.pk]
     assert flagged and flagged[0]["inactive"] is True
+
+
+def test_adding_to_the_cart_takes_a_fixed_handful_of_queries(django_assert_max_num_queries):
+    user = UserFactory()
+    CartLineFactory(cart=CartFactory(user=user), product=ProductFactory(stock=5))
+    signed_in = Client()
+    signed_in.force_login(user)
+    token = signed_in.session.session_key
+    products = ProductFactory.create_batch(2, stock=5)
+    add = lambda product: Client().post(  # noqa: E731
+        "/api/v1/cart/items/",
+        {"product": product.pk, "quantity": 1},
+        content_type="application/json",
+        headers={"X-Session-Token": token},
+    )
+    assert add(products[0]).status_code == 201
+    # user, cart, product, the cart's UPDATE (its lock), the line, INSERT, the reply's lines;
+    # the session comes from the cache. Here the transaction is a savepoint and its release
+    # (2 more); in production it is BEGIN and COMMIT, which Django does not count.
+    with django_assert_max_num_queries(9):
+        assert add(products[1]).status_code == 201
