@@ -269,12 +269,15 @@ def test_adding_to_the_cart_takes_a_fixed_handful_of_queries(django_assert_max_n
     signed_in.force_login(user)
     token = signed_in.session.session_key
     products = ProductFactory.create_batch(2, stock=5)
-    add = lambda product: Client().post(  # noqa: E731
-        "/api/v1/cart/items/",
-        {"product": product.pk, "quantity": 1},
-        content_type="application/json",
-        headers={"X-Session-Token": token},
-    )
+
+    def add(product):
+        return Client().post(
+            "/api/v1/cart/items/",
+            {"product": product.pk, "quantity": 1},
+            content_type="application/json",
+            headers={"X-Session-Token": token},
+        )
+
     assert add(products[0]).status_code == 201
     # user, cart, product, the cart's UPDATE (its lock), the line, INSERT, the reply's lines;
     # the session comes from the cache. Here the transaction is a savepoint and its release
