@@ -282,8 +282,8 @@ REST_FRAMEWORK = {
     "DEFAULT_METADATA_CLASS": "config.metadata.Metadata",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonThrottle",
+        "config.throttling.UserThrottle",
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {

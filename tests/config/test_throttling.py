@@ -1,0 +1,52 @@
+"""The API's throttles: a fixed window per client, one counter each, failing open."""
+
+import pytest
+from django.conf import settings as project
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates(settings):
+    settings.REST_FRAMEWORK = {
+        **project.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "5/min"},
+    }
+
+
+def _statuses(client, count, **extra):
+    return [client.get("/api/v1/products/", **extra).status_code for _ in range(count)]
+
+
+def test_an_anonymous_client_past_its_rate_waits_for_the_next_window(client, rates):
+    assert _statuses(client, 4) == [200, 200, 200, 429]
+    refused = client.get("/api/v1/products/")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["detail"].startswith("Request was throttled")
+    assert _statuses(client, 1, REMOTE_ADDR="192.0.2.9") == [200]  # another client
+
+
+def test_a_signed_in_customer_counts_against_the_user_rate_only(client, rates):
+    assert _statuses(client, 3) == [200, 200, 200]  # the address's anonymous allowance
+    client.force_login(UserFactory())
+    assert _statuses(client, 6) == [200, 200, 200, 200, 200, 429]
+
+
+@pytest.mark.redis
+def test_in_redis_the_counter_expires_with_its_window(client, rates):
+    client.get("/api/v1/products/")
+    redis = cache._cache.get_client(write=True)
+    (key,) = [k for k in _throttle_keys() if ":throttle_anon_127.0.0.1:" in k]
+    assert 0 < redis.ttl(key) <= 60
+    assert int(redis.get(key)) == 1
+
+
+def _throttle_keys() -> list[str]:
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
+        keys = cache._cache.get_client().keys("*throttle_*")
+        return [k.decode() for k in keys]
+    return list(cache._cache.keys())
