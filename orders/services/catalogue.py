@@ -49,15 +49,18 @@ def catalogue_changed() -> None:
 def catalogue_cached(name: str, build: Callable[[], T]) -> T:
     """What `build` returns for the catalogue as it is now, from the cache when it holds it.
 
-    The value is cached under the catalogue's version read before building, so a change
-    committed meanwhile leaves it under a version nobody reads any more.
+    The value is cached beside the catalogue's version read before building, and read back
+    with the version in one round trip: a change committed meanwhile leaves it beside a
+    version that is no longer current, so the next reader builds it again.
     Every change made through Orderly empties the cache at once (catalogue_changed);
     CATALOGUE_CACHE_SECONDS bounds how stale a reply can be after a change made otherwise.
     """
-    version = cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
-    key = f"catalogue:{version}:{sha256(name.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, settings.CATALOGUE_CACHE_SECONDS)
+    key = f"catalogue:{sha256(name.encode()).hexdigest()}"
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
+    held = found.get(key)
+    if held is not None and held[0] == version:
+        return held[1]
+    value = build()
+    cache.set(key, (version, value), settings.CATALOGUE_CACHE_SECONDS)
     return value

@@ -1,10 +1,12 @@
 """The catalogue as customers see it: pages at / and /products/{slug}/, and the public API."""
 
+import re
 import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from orders.models import Category, Product
 from orders.selectors.catalogue import product_list
@@ -134,6 +136,44 @@ def test_catalogue_page_runs_a_fixed_number_of_queries(client, django_assert_num
     with django_assert_num_queries(3):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_a_visitor_with_no_session_gets_the_cached_page_with_a_csrf_token_of_their_own(
+    django_assert_num_queries,
+):
+    loaf = ProductFactory(name="Country sourdough", stock=5)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/")
+    with django_assert_num_queries(0):
+        reply = second.get("/")
+    assert "Country sourdough" in reply.content.decode()
+    assert not reply.templates  # served from the cache, not rendered
+    assert "Cookie" in reply["Vary"]
+    token = _csrf_field(reply)
+    assert token != _csrf_field(first.get("/"))
+    assert second.cookies["csrftoken"].value
+
+    added = second.post(
+        "/cart/add/", {"product": loaf.pk, "quantity": 1, "csrfmiddlewaretoken": token}
+    )
+    assert added.status_code == 302
+    assert 'aria-label="1 item in your cart"' in second.get("/").content.decode()
+    assert 'aria-label="1 item' not in Client().get("/").content.decode()
+
+
+def test_the_cached_page_shows_a_price_change_at_once(client, django_capture_on_commit_callbacks):
+    loaf = ProductFactory(name="Country sourdough", price=Decimal("4.80"))
+    assert "£4.80" in client.get("/").content.decode()
+    loaf.price = Decimal("5.20")
+    with django_capture_on_commit_callbacks(execute=True):
+        loaf.save()
+    html = Client().get("/").content.decode()
+    assert "£5.20" in html
+    assert "£4.80" not in html
+
+
+def _csrf_field(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
 
 
 @pytest.mark.parametrize("rows", [1, 30])
