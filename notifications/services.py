@@ -199,12 +199,9 @@ def order_refunded_notify(*, order: Order, amount: Decimal) -> None:
     )
 
 
-def _order_product_ids(order: Order) -> list[int]:
-    return list(
-        OrderLine.objects.filter(order=order, product__isnull=False).values_list(
-            "product_id", flat=True
-        )
-    )
+def _order_product_ids(order: Order) -> QuerySet:
+    """The order's products, as a subquery of the query that uses them."""
+    return OrderLine.objects.filter(order=order, product__isnull=False).values("product_id")
 
 
 def _low_stock_check(*, order: Order) -> None:

@@ -1,7 +1,6 @@
 """Orders API: checkout (POST), the customer's orders, cancel, and staff transitions."""
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from orders import permissions
 from orders.api.filters import DayFilter
 from orders.models import Order, OrderEvent, OrderLine, Slot
-from orders.selectors.orders import order_list
+from orders.selectors.orders import order_list, order_reloaded
 from orders.selectors.slots import day_bounds
 from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
 from orders.services.payments import payment_start
@@ -188,8 +187,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return order_list(user=self.request.user)
 
     def _reply(self, order: Order, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = get_object_or_404(self.get_queryset(), pk=order.pk)
-        return Response(self.get_serializer(fresh).data, status=status_code)
+        """The order after the caller acted on it (so they may see it)."""
+        return Response(self.get_serializer(order_reloaded(order=order)).data, status=status_code)
 
     @extend_schema(
         summary="Check out the cart",

@@ -7,14 +7,24 @@ from orders import permissions
 from orders.models import Order, OrderEvent
 
 
-def order_list(*, user: User) -> QuerySet[Order]:
-    """The orders `user` may see: their own, or every order for staff who may view orders."""
-    orders = Order.objects.select_related("slot").prefetch_related(
+def _with_details() -> QuerySet[Order]:
+    return Order.objects.select_related("slot").prefetch_related(
         "lines", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
     )
+
+
+def order_list(*, user: User) -> QuerySet[Order]:
+    """The orders `user` may see: their own, or every order for staff who may view orders."""
+    orders = _with_details()
     if any(user.has_perm(perm) for perm in permissions.SEE_ALL_ORDERS):
         return orders
     return orders.filter(user=user)
+
+
+def order_reloaded(*, order: Order) -> Order:
+    """The order as it is now, with its slot, lines and timeline, for a caller who was just
+    allowed to act on it (placed it, cancelled it, moved it): no permission lookup again."""
+    return _with_details().get(pk=order.pk)
 
 
 def order_get(*, user: User, number: str) -> Order | None:

@@ -69,8 +69,16 @@ def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None 
     """
     if Status.CANCELLED not in TRANSITIONS[order.status]:
         return f"An order that is {order.get_status_display().lower()} cannot be cancelled."
-    if by is None or by.has_perm(permissions.FULFIL):
+    if by is None:
         return ""
+    refusal = _customer_cancel_refusal(order=order, by=by, now=now)
+    # Staff permissions are looked up only when the customer's rules refuse (two queries).
+    if refusal and by.has_perm(permissions.FULFIL):
+        return ""
+    return refusal
+
+
+def _customer_cancel_refusal(*, order: Order, by: User, now: datetime | None) -> str:
     if order.user_id != by.pk:
         return "Only the customer who placed the order can cancel it."
     if order.status == Status.PENDING_PAYMENT:
