@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.errors import (
@@ -61,21 +63,30 @@ def cart_add(*, cart: Cart, product_id: object, quantity: object) -> CartLine:
     quantity = cart_quantity_check(quantity=quantity)
     if isinstance(product_id, bool) or not isinstance(product_id, int):
         raise ProductUnavailable("Choose a product.")
-    product = Product.objects.filter(pk=product_id, is_active=True).first()
+    cart = _cart_lock(cart)
+    # The product and the cart's line of it, if any, in one query (read under the lock).
+    line = CartLine.objects.filter(cart=cart, product=OuterRef("pk"))
+    product = (
+        Product.objects.filter(pk=product_id, is_active=True)
+        .annotate(
+            line_id=Subquery(line.values("pk")[:1]),
+            in_cart=Coalesce(Subquery(line.values("quantity")[:1]), 0),
+        )
+        .first()
+    )
     if product is None:
         raise ProductUnavailable()
-    cart = _cart_lock(cart)
-    line = CartLine.objects.filter(cart=cart, product=product).first()
-    if line is not None and line.quantity + quantity > MAX_LINE_QUANTITY:
+    if product.in_cart + quantity > MAX_LINE_QUANTITY:
         raise QuantityInvalid(
-            f"You already have {line.quantity} of {product.name} in your cart; "
+            f"You already have {product.in_cart} of {product.name} in your cart; "
             f"a line holds at most {MAX_LINE_QUANTITY}.",
             code="quantity_too_large",
         )
-    _stock_check(product=product, in_cart=line.quantity if line else 0, adding=quantity)
-    if line is None:
+    _stock_check(product=product, in_cart=product.in_cart, adding=quantity)
+    if product.line_id is None:
         return CartLine.objects.create(cart=cart, product=product, quantity=quantity)
-    line.quantity += quantity
+    line = CartLine(pk=product.line_id, cart=cart, product=product)
+    line.quantity = product.in_cart + quantity
     line.save(update_fields=["quantity"])
     return line
 
