@@ -1,10 +1,10 @@
-"""The benchmark's data, written in bulk: products in 10 categories, a pickup slot with
-room, verified customers signed in as apps, and past orders.
+"""The benchmark's data, written in bulk: products in 10 categories, 48 hourly pickup
+slots with room, verified customers signed in as apps, and past orders.
 
     python bench/seed.py --products 10000 --orders 5000 --customers 4000 --out bench/out/main
 
-Writes `cart-tokens.txt`, `checkout-tokens.txt`, `products.txt` (ids) and `env.sh` (slot
-id, a product slug, a search word that matches about 1% of products) to --out.
+Writes `cart-tokens.txt`, `checkout-tokens.txt`, `products.txt` and `slots.txt` (ids) and
+`env.sh` (a slot id, a product slug, a search word that matches about 1% of products) to --out.
 
 Signing thousands of customers in through the app API would spend the run in argon2, so
 each customer's app session is written directly, as allauth writes it at sign-in: an app
@@ -57,6 +57,7 @@ CATEGORIES = [
     "Frozen",
 ]
 WORDS = ["rye", "spelt", "seeded", "honey", "walnut", "olive", "malted", "oat", "fig", "cocoa"]
+SLOTS = 48
 # One product in a hundred carries this word in its name: the search of about 1% of the catalogue.
 RARE_WORD = "pumpernickel"
 BATCH = 5000
@@ -142,6 +143,21 @@ def fill_carts(users: list[User], product_ids: list[int]) -> None:
     )
 
 
+def seed_slots() -> list[Slot]:
+    """Pickup slots with room, hourly from two days ahead: a shop's booking sheet, so the
+    checkout run's buyers spread over slots as real ones do instead of queueing for one."""
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    return Slot.objects.bulk_create(
+        Slot(
+            kind=Slot.Kind.PICKUP,
+            starts_at=start + timedelta(hours=n),
+            ends_at=start + timedelta(hours=n + 1),
+            capacity=1_000_000,
+        )
+        for n in range(SLOTS)
+    )
+
+
 def seed_past_orders(count: int, users: list[User], slot: Slot) -> None:
     now = timezone.now()
     for start in range(0, count, BATCH):
@@ -191,12 +207,8 @@ def main() -> None:
 
     with transaction.atomic():
         product_ids = seed_catalogue(args.products)
-        slot = Slot.objects.create(
-            kind=Slot.Kind.PICKUP,
-            starts_at=timezone.now() + timedelta(days=2),
-            ends_at=timezone.now() + timedelta(days=2, hours=2),
-            capacity=1_000_000,
-        )
+        slots = seed_slots()
+        slot = slots[0]
         users = seed_customers(args.customers)
         half = len(users) // 2
         cart_users, checkout_users = users[:half], users[half:]
@@ -209,6 +221,7 @@ def main() -> None:
     check_shortcut(cart_tokens[0], cart_users[0])
     (args.out / "cart-tokens.txt").write_text("\n".join(cart_tokens) + "\n")
     (args.out / "checkout-tokens.txt").write_text("\n".join(checkout_tokens) + "\n")
+    (args.out / "slots.txt").write_text("\n".join(str(s.pk) for s in slots) + "\n")
     (args.out / "products.txt").write_text("\n".join(map(str, product_ids)) + "\n")
     slug = Product.objects.get(pk=product_ids[len(product_ids) // 2]).slug
     (args.out / "env.sh").write_text(f"SLOT={slot.pk}\nSLUG={slug}\nSEARCH={RARE_WORD}\n")

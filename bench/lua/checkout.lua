@@ -1,13 +1,14 @@
 -- Checkout: each request is a customer whose cart holds one line, placing the order with a
--- fresh Idempotency-Key. Threads take disjoint customers, each customer once.
+-- fresh Idempotency-Key, in one of the seeded slots. Threads take disjoint customers, each
+-- customer once.
 dofile("bench/lua/common.lua")
 local out = os.getenv("BENCH_OUT")
-local slot = os.getenv("SLOT")
 local offset = tonumber(os.getenv("CHECKOUT_OFFSET") or "0")
-local tokens, n, step
+local tokens, slots, n, step
 
 function init(args)
   tokens = lines(out .. "/checkout-tokens.txt")
+  slots = lines(out .. "/slots.txt")
   n = offset + id
   step = tonumber(os.getenv("THREADS") or "2")
 end
@@ -19,5 +20,5 @@ function request()
     ["Content-Type"] = "application/json",
     ["X-Session-Token"] = token,
     ["Idempotency-Key"] = string.format("bench-%d-%d-%d", offset, id, n),
-  }, string.format('{"slot": %s}', slot))
+  }, string.format('{"slot": %s}', slots[n % #slots + 1]))
 end
