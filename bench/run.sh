@@ -93,6 +93,8 @@ for pid in $(pgrep -f "gunicorn config.wsgi" || true); do
 done | sort -n | tail -1 > "$OUT/rss-kb.txt"
 stop_all
 
+# The growth rows: 3 runs of 5 s each (the median of three shorter runs is steadier than one).
+GROWTH() { RUNS=3 DURATION=5s "$@"; }
 for size in "small 1000 5000" "large 100000 500000"; do
   set -- $size
   echo "==> growth: $2 products, $3 past orders"
@@ -101,12 +103,12 @@ for size in "small 1000 5000" "large 100000 500000"; do
   serve "$FLOOR_PORT" floor:application --chdir bench/floor
   serve "$PORT" config.wsgi
   wait_up "$FLOOR/ping"; wait_up "$BASE/healthz"
-  RUNS=1 measure "$1-floor" "$FLOOR" /ping get
-  RUNS=1 measure "$1-products-api" "$BASE" /api/v1/products/ get
-  RUNS=1 measure "$1-search-api" "$BASE" "/api/v1/products/?search=$SEARCH" get
-  RUNS=1 measure "$1-catalogue-page" "$BASE" / get
-  RUNS=1 measure "$1-cart-add" "$BASE" /api/v1/cart/items/ cart_add
-  RUNS=1 measure "$1-checkout" "$BASE" /api/v1/orders/ checkout
+  GROWTH measure "$1-floor" "$FLOOR" /ping get
+  GROWTH measure "$1-products-api" "$BASE" /api/v1/products/ get
+  GROWTH measure "$1-search-api" "$BASE" "/api/v1/products/?search=$SEARCH" get
+  GROWTH measure "$1-catalogue-page" "$BASE" / get
+  GROWTH measure "$1-cart-add" "$BASE" /api/v1/cart/items/ cart_add
+  GROWTH measure "$1-checkout" "$BASE" /api/v1/orders/ checkout
   stop_all
 done
 
