@@ -52,8 +52,9 @@ def catalogue_cached(name: str, build: Callable[[], T]) -> T:
     The value is cached beside the catalogue's version read before building, and read back
     with the version in one round trip: a change committed meanwhile leaves it beside a
     version that is no longer current, so the next reader builds it again.
-    Every change made through Orderly empties the cache at once (catalogue_changed);
-    CATALOGUE_CACHE_SECONDS bounds how stale a reply can be after a change made otherwise.
+    Edits, stock movements and sell-outs empty the cache at once (catalogue_changed);
+    CATALOGUE_CACHE_SECONDS bounds how stale a reply can be otherwise (a stock count an
+    order lowered without selling out, or a change made behind Orderly's back).
     """
     key = f"catalogue:{sha256(name.encode()).hexdigest()}"
     found = cache.get_many([VERSION_KEY, key])

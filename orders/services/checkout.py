@@ -233,7 +233,10 @@ def checkout_place(
             default=F("stock"),
         )
     )
-    catalogue_changed()
+    # Cached catalogue replies may show a stock count up to CATALOGUE_CACHE_SECONDS old, but
+    # never a sold-out product as for sale: only selling one out empties the cache.
+    if any(products[pid].stock <= qty for pid, qty in wanted.items()):
+        catalogue_changed()
     if coupon is not None:
         used = Coupon.objects.filter(pk=coupon.pk, uses__lt=F("max_uses")).update(
             uses=F("uses") + 1

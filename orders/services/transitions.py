@@ -118,11 +118,11 @@ def _stock_and_slot_release(*, order: Order) -> None:
     )
     if lines:
         # Lock in the same order as checkout (products by pk) so the two never deadlock.
-        list(
+        stocks = list(
             Product.objects.select_for_update()
             .filter(pk__in=[pid for pid, _ in lines])
             .order_by("pk")
-            .values_list("pk")
+            .values_list("stock", flat=True)
         )
         Product.objects.filter(pk__in=[pid for pid, _ in lines]).update(
             stock=Case(
@@ -130,7 +130,8 @@ def _stock_and_slot_release(*, order: Order) -> None:
                 default=F("stock"),
             )
         )
-        catalogue_changed()
+        if any(stock <= 0 for stock in stocks):  # back in stock shows at once (see checkout)
+            catalogue_changed()
     slot_release(slot_id=order.slot_id)
 
 

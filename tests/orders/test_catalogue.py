@@ -10,8 +10,17 @@ from django.test import Client
 
 from orders.models import Category, Product
 from orders.selectors.catalogue import product_list
+from orders.services.checkout import checkout_place
 from orders.services.stock import stock_adjust
-from tests.factories import CategoryFactory, ProductFactory
+from orders.services.transitions import order_cancel
+from tests.factories import (
+    CartFactory,
+    CartLineFactory,
+    CategoryFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -408,6 +417,36 @@ def test_the_product_api_is_cached_and_every_change_through_orderly_shows_at_onc
         stock_adjust(product=loaf, delta=-3, reason="damaged", by=None)
     detail = api_client.get(f"/api/v1/products/{loaf.slug}/").json()
     assert (detail["stock"], detail["in_stock"]) == (0, False)
+
+
+def test_a_sell_out_and_a_restock_by_orders_show_at_once_other_stock_counts_may_lag(
+    api_client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    last_loaf, bun = ProductFactory(stock=1), ProductFactory(stock=10)
+    slot = SlotFactory(kind="pickup")
+
+    def buy(product):
+        user = UserFactory()
+        CartLineFactory(cart=CartFactory(user=user), product=product, quantity=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            order, _ = checkout_place(
+                user=user, slot_id=slot.pk, address_id=None, idempotency_key="k"
+            )
+        return order
+
+    def shown(product):
+        return api_client.get(f"/api/v1/products/{product.slug}/").json()
+
+    assert (shown(bun)["stock"], shown(last_loaf)["in_stock"]) == (10, True)
+    buy(bun)
+    with django_assert_num_queries(0):  # 9 left: the cached 10 may stand a few seconds
+        assert shown(bun)["stock"] == 10
+
+    order = buy(last_loaf)
+    assert shown(last_loaf)["in_stock"] is False
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order, by=None)
+    assert shown(last_loaf)["in_stock"] is True
 
 
 def test_a_change_made_behind_orderlys_back_shows_within_the_cache_time(api_client, settings):
