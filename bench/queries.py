@@ -1,6 +1,7 @@
 """SQL queries per request for each endpoint of the run, counted on a second (warm)
 request through Django's test client under the run's settings and data: a checkout on a
-customer's first, which places the order; a cart add on the second, which adds to a line.
+customer's first, which places the order; a cart add on the second, which adds to a line,
+and on a customer's first, which also creates their cart.
 Prints JSON."""
 
 import json
@@ -20,7 +21,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 data = Path(os.environ["BENCH_OUT"])
 env = dict(line.split("=", 1) for line in (data / "env.sh").read_text().split())
-cart_token = (data / "cart-tokens.txt").read_text().split()[0]
+cart_tokens = (data / "cart-tokens.txt").read_text().split()
 checkout_token = (data / "checkout-tokens.txt").read_text().split()[-1]
 product = (data / "products.txt").read_text().split()[0]
 client = Client(HTTP_HOST="127.0.0.1", REMOTE_ADDR="127.0.0.1")
@@ -52,8 +53,15 @@ print(
             "cart-add": count(
                 "post",
                 "/api/v1/cart/items/",
-                cart_token,
+                cart_tokens[0],
                 f'{{"product": {product}, "quantity": 1}}',
+            ),
+            "cart-add-first": count(
+                "post",
+                "/api/v1/cart/items/",
+                cart_tokens[-1],
+                f'{{"product": {product}, "quantity": 1}}',
+                warm=False,
             ),
             "checkout": count(
                 "post",

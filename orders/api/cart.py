@@ -87,9 +87,10 @@ class CartItemViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CartItemAddSerializer, responses={201: CartSerializer})
     def create(self, request):
         data = self._valid(CartItemAddSerializer, request.data)
-        cart = cart_services.cart_get_or_create(user=request.user)
-        cart_services.cart_add(cart=cart, product_id=data["product"], quantity=data["quantity"])
-        return _cart_response(cart, status_code=status.HTTP_201_CREATED)
+        line = cart_services.cart_add_for_user(
+            user=request.user, product_id=data["product"], quantity=data["quantity"]
+        )
+        return _cart_response(line.cart, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=CartItemUpdateSerializer, responses=CartSerializer)
     def partial_update(self, request, pk: str):

@@ -53,6 +53,12 @@ def _cart_lock(cart: Cart) -> Cart:
     return cart
 
 
+def _product_id_check(product_id: object) -> int:
+    if isinstance(product_id, bool) or not isinstance(product_id, int):
+        raise ProductUnavailable("Choose a product.")
+    return product_id
+
+
 @transaction.atomic
 def cart_add(*, cart: Cart, product_id: object, quantity: object) -> CartLine:
     """Put `quantity` of a product in the cart, on top of what is there already.
@@ -61,9 +67,27 @@ def cart_add(*, cart: Cart, product_id: object, quantity: object) -> CartLine:
     one line can hold and should know it.
     """
     quantity = cart_quantity_check(quantity=quantity)
-    if isinstance(product_id, bool) or not isinstance(product_id, int):
-        raise ProductUnavailable("Choose a product.")
-    cart = _cart_lock(cart)
+    product_id = _product_id_check(product_id)
+    return _add(cart=_cart_lock(cart), product_id=product_id, quantity=quantity)
+
+
+@transaction.atomic
+def cart_add_for_user(*, user, product_id: object, quantity: object) -> CartLine:
+    """cart_add on the user's own cart, made if they have none yet. Finding, making and
+    locking the cart is one statement (an INSERT that updates the existing row instead)."""
+    quantity = cart_quantity_check(quantity=quantity)
+    product_id = _product_id_check(product_id)
+    (cart,) = Cart.objects.bulk_create(
+        [Cart(user=user)],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["updated_at"],
+    )
+    return _add(cart=cart, product_id=product_id, quantity=quantity)
+
+
+def _add(*, cart: Cart, product_id: int, quantity: int) -> CartLine:
+    """The add itself, for a caller that holds the cart's lock."""
     # The product and the cart's line of it, if any, in one query (read under the lock).
     line = CartLine.objects.filter(cart=cart, product=OuterRef("pk"))
     product = (

@@ -279,12 +279,12 @@ def test_adding_to_the_cart_takes_a_fixed_handful_of_queries(django_assert_max_n
         )
 
     assert add(products[0]).status_code == 201
-    # user, cart, the cart's UPDATE (its lock), the product with the cart's line of it, the
-    # INSERT or UPDATE of the line, the reply's lines; the session comes from the cache.
-    # Here the transaction is a savepoint and its release (2 more); in production it is
-    # BEGIN and COMMIT, which Django does not count.
-    with django_assert_max_num_queries(8):
+    # user, the cart (found, or made, and locked in one upsert), the product with the cart's
+    # line of it, the INSERT or UPDATE of the line, the reply's lines; the session comes
+    # from the cache. Here the transaction is a savepoint and its release (2 more); in
+    # production it is BEGIN and COMMIT, which Django does not count.
+    with django_assert_max_num_queries(7):
         assert add(products[1]).status_code == 201
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         reply = add(products[1])
     assert [line["quantity"] for line in reply.json()["lines"]] == [1, 1, 2]

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from orders.errors import CartGone, CartLineNotFound, ProductUnavailable, QuantityInvalid
 from orders.models import Cart, CartLine
-from orders.services.cart import GUEST_CART_MAX_AGE, cart_add, cart_line_update, cart_merge
+from orders.services.cart import (
+    GUEST_CART_MAX_AGE,
+    cart_add,
+    cart_add_for_user,
+    cart_line_update,
+    cart_merge,
+)
 from orders.tasks import delete_stale_guest_carts
 from tests.concurrency import run_concurrently
 from tests.factories import CartFactory, CartLineFactory, ProductFactory, UserFactory
@@ -83,6 +89,33 @@ def test_two_simultaneous_adds_of_the_same_product_both_count():
 
     assert [r for r in results if isinstance(r, Exception)] == []
     assert _quantities(cart) == {product.pk: 12}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_adds_of_a_customer_with_no_cart_make_one_cart_holding_all():
+    user = UserFactory()
+    product = ProductFactory(stock=50)
+
+    results = run_concurrently(
+        lambda i: cart_add_for_user(user=user, product_id=product.pk, quantity=2), times=6
+    )
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    (cart,) = Cart.objects.filter(user=user)
+    assert _quantities(cart) == {product.pk: 12}
+
+
+@pytest.mark.django_db
+def test_a_first_add_makes_the_cart_and_a_refused_one_makes_nothing():
+    user = UserFactory()
+    with pytest.raises(ProductUnavailable):
+        cart_add_for_user(user=user, product_id=987654, quantity=1)
+    assert not Cart.objects.filter(user=user).exists()
+
+    line = cart_add_for_user(user=user, product_id=ProductFactory().pk, quantity=3)
+    assert Cart.objects.get(user=user) == line.cart
+    assert _quantities(line.cart) == {line.product_id: 3}
 
 
 @pytest.mark.postgres
