@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -34,7 +35,10 @@ def home(request):
 
 
 def _has_own_state(request) -> bool:
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+    )
 
 
 def _home(request, **context):
