@@ -23,7 +23,7 @@ command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 export DJANGO_ENV=production DEBUG=false SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING
 export SECRET_KEY="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1 EMAIL_URL=smtp://127.0.0.1:25
-export REDIS_URL=redis://127.0.0.1:6379/9 STATIC_ROOT="$OUT/static"
+export STATIC_ROOT="$OUT/static"
 export API_THROTTLE_ANON=100000000/min API_THROTTLE_USER=100000000/min
 
 PIDS=()
@@ -39,11 +39,12 @@ serve() {  # port, wsgi app, [gunicorn args]
 
 wait_up() { for _ in $(seq 1 100); do curl -fs "$1" >/dev/null && return; sleep 0.2; done; echo "$1 never answered"; exit 1; }
 
-database() {  # name, products, past orders, customers: a fresh database seeded for the run
+database() {  # name, products, past orders, customers, Redis database: seeded for the run
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$1" BENCH_DATA="$OUT/$1"
+  export REDIS_URL="redis://127.0.0.1:6379/$5"
   dropdb -h 127.0.0.1 -U postgres --if-exists --force "$1"
   createdb -h 127.0.0.1 -U postgres "$1"
-  redis-cli -n 9 flushdb >/dev/null
+  redis-cli -n "$5" flushdb >/dev/null
   "$BIN/python" manage.py migrate --noinput -v0
   "$BIN/python" bench/seed.py --products "$2" --orders "$3" --customers "$4" --out "$BENCH_DATA" \
     > "$BENCH_DATA.seed.json"
@@ -77,7 +78,7 @@ measure() {  # label, base url, path, lua script, [header]: a warm-up, then RUNS
 BASE=http://127.0.0.1:$PORT
 FLOOR=http://127.0.0.1:$FLOOR_PORT
 echo "==> the main run: 10,000 products, 5,000 past orders"
-database orderly_bench 10000 5000 10000
+database orderly_bench 10000 5000 10000 9
 "$BIN/python" manage.py collectstatic --noinput -v0
 serve "$FLOOR_PORT" floor:application --chdir bench/floor
 serve "$PORT" config.wsgi
@@ -99,22 +100,43 @@ for pid in $(pgrep -f "gunicorn config.wsgi" || true); do
 done | sort -n | tail -1 > "$OUT/rss-kb.txt"
 stop_all
 
-# The growth rows: 3 runs of 5 s each (the median of three shorter runs is steadier than one).
-GROWTH() { RUNS=3 DURATION=5s "$@"; }
-for size in "small 1000 5000" "large 100000 500000"; do
-  set -- $size
-  echo "==> growth: $2 products, $3 past orders"
-  database "orderly_bench_$1" "$2" "$3" 4000
-  CHECKOUT_OFFSET=0
-  serve "$FLOOR_PORT" floor:application --chdir bench/floor
-  serve "$PORT" config.wsgi
-  wait_up "$FLOOR/ping"; wait_up "$BASE/healthz"
-  GROWTH measure "$1-products-api" "$BASE" /api/v1/products/ get
-  GROWTH measure "$1-search-api" "$BASE" "/api/v1/products/?search=$SEARCH" get
-  GROWTH measure "$1-catalogue-page" "$BASE" / get
-  GROWTH measure "$1-cart-add" "$BASE" /api/v1/cart/items/ cart_add
-  GROWTH measure "$1-checkout" "$BASE" /api/v1/orders/ checkout
-  stop_all
+# The growth rows. Both sizes are served at once, each by its own gunicorn, database and
+# Redis database, and measured in turns (small, large, small, ...), each after its own ping:
+# the machine's speed drifts over minutes, and measuring one size minutes after the other
+# would report that drift as growth. Each turn is 5 s; a warm-up precedes the first.
+declare -A GROWTH_PORT=([small]=$((PORT + 2)) [large]=$((PORT + 3)))
+declare -A GROWTH_REDIS=([small]=10 [large]=11) GROWTH_OFFSET
+echo "==> growth: 1,000 products with 5,000 past orders, and 100,000 with 500,000"
+database orderly_bench_small 1000 5000 6000 "${GROWTH_REDIS[small]}"
+database orderly_bench_large 100000 500000 6000 "${GROWTH_REDIS[large]}"
+serve "$FLOOR_PORT" floor:application --chdir bench/floor
+for size in small large; do
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/orderly_bench_$size" \
+    REDIS_URL="redis://127.0.0.1:6379/${GROWTH_REDIS[$size]}" \
+    serve "${GROWTH_PORT[$size]}" config.wsgi
+  wait_up "http://127.0.0.1:${GROWTH_PORT[$size]}/healthz"
+  GROWTH_OFFSET[$size]=0
 done
+wait_up "$FLOOR/ping"
+
+growth() {  # label, path, lua script
+  local run size base
+  for run in $(seq 1 "$RUNS"); do
+    for size in small large; do
+      base=http://127.0.0.1:${GROWTH_PORT[$size]}
+      export BENCH_OUT=$OUT/orderly_bench_$size CHECKOUT_OFFSET=${GROWTH_OFFSET[$size]} BENCH_HEADER=""
+      wrk_run "$OUT/ping-before-$size-$1.$run.txt" 3s get "$FLOOR/ping"
+      if [ "$run" = 1 ]; then wrk_run "$OUT/warmup.txt" "$WARMUP" "$3" "$base$2"; fi
+      wrk_run "$OUT/$size-$1.$run.txt" 5s "$3" "$base$2"
+      GROWTH_OFFSET[$size]=$CHECKOUT_OFFSET
+    done
+  done
+}
+growth products-api /api/v1/products/ get
+growth search-api "/api/v1/products/?search=$SEARCH" get
+growth catalogue-page / get
+growth cart-add /api/v1/cart/items/ cart_add
+growth checkout /api/v1/orders/ checkout
+stop_all
 
 "$BIN/python" bench/report.py "$OUT" | tee "$OUT/results.md"
