@@ -1,7 +1,12 @@
 """How the API knows who is asking: allauth's app session token (then, per settings, the
 browser's session cookie)."""
 
+from importlib import import_module
+
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy as AllauthStrategy
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -13,3 +18,19 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 
     def authenticate_header(self, request):
         return 'X-Session-Token realm="api"'
+
+
+class SessionTokenStrategy(AllauthStrategy):
+    """allauth's app session token (the key of a Django session), looked up in one read.
+
+    allauth asks the session store whether the key exists, then loads it: two round trips
+    to the cache (or the database) on every signed-in API request. Loading alone tells the
+    same: a missing or expired session clears the store's key.
+    """
+
+    def lookup_session(self, session_token: str):
+        session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_token)
+        if not session.session_key:  # not a well-formed key
+            return None
+        session.get(SESSION_KEY)
+        return session if session.session_key else None

@@ -3,6 +3,7 @@
     bench/profile.py /api/v1/products/            # pyinstrument over 300 requests
     bench/profile.py / --middleware               # ms per request without each middleware
     bench/profile.py /api/v1/cart/items/ --cart   # a signed-in cart add
+    bench/profile.py /api/v1/me/ --signed-in      # a GET with a customer's app session
     bench/profile.py /api/v1/orders/ --checkout   # checkouts (uses up seeded customers)
 
 Requests go straight into Django's WSGI handler (no test client, no network), so the
@@ -56,7 +57,7 @@ def environ(path: str, body: bytes = b"", headers: dict | None = None) -> dict:
     return env
 
 
-def request_maker(path: str, cart: bool, checkout: bool):
+def request_maker(path: str, cart: bool, checkout: bool, signed_in: bool):
     if checkout:
         start = int(time.time() * 1000) % len(checkout_tokens)  # runs take other customers
         return lambda i: environ(
@@ -67,6 +68,8 @@ def request_maker(path: str, cart: bool, checkout: bool):
                 "Idempotency-Key": f"profile-{start}-{i}",
             },
         )
+    if signed_in:
+        return lambda i: environ(path, headers={"X-Session-Token": cart_tokens[i % 100]})
     if not cart:
         return lambda i: environ(path)
     return lambda i: environ(
@@ -101,9 +104,10 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--cart", action="store_true", help="POST a cart add as a customer")
     parser.add_argument("--checkout", action="store_true", help="POST checkouts")
+    parser.add_argument("--signed-in", action="store_true", help="GET as a customer's app")
     parser.add_argument("--middleware", action="store_true", help="cost of each middleware")
     args = parser.parse_args()
-    make = request_maker(args.path, args.cart, args.checkout)
+    make = request_maker(args.path, args.cart, args.checkout, args.signed_in)
     full = list(settings.MIDDLEWARE)
     base = ms_per_request(WSGIHandler(), make, args.n)
     print(f"{args.path}: {base:.2f} ms per request")

@@ -185,6 +185,7 @@ HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 # allauth's own OpenAPI description of the app API, at /_allauth/openapi.html (and .json).
 HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_TOKEN_STRATEGY = "accounts.authentication.SessionTokenStrategy"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SHOP_NAME
 # usersessions tracks every browser session and every headless app token (both are
