@@ -1,12 +1,9 @@
 """How the API knows who is asking: allauth's app session token (then, per settings, the
 browser's session cookie)."""
 
-from importlib import import_module
-
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.headless.internal import sessionkit
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy as AllauthStrategy
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -23,14 +20,11 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 class SessionTokenStrategy(AllauthStrategy):
     """allauth's app session token (the key of a Django session), looked up in one read.
 
-    allauth asks the session store whether the key exists, then loads it: two round trips
-    to the cache (or the database) on every signed-in API request. Loading alone tells the
-    same: a missing or expired session clears the store's key.
+    allauth's strategy asks the session store whether the key exists, then loads it: two
+    round trips to the cache (or the database) on every signed-in API request. allauth's
+    own `sessionkit.lookup_session` loads it once (a missing or expired session clears the
+    store's key); tests/accounts/test_session_token.py holds it to one read.
     """
 
     def lookup_session(self, session_token: str):
-        session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_token)
-        if not session.session_key:  # not a well-formed key
-            return None
-        session.get(SESSION_KEY)
-        return session if session.session_key else None
+        return sessionkit.lookup_session(session_token)

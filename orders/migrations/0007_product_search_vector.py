@@ -1,6 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
+from orders.migrations._postgresql import on_postgresql
+
 # PostgreSQL only: a trigger writes each product's weighted search document (name A,
 # category name B, description C) whenever one of them changes, a category's rename
 # rewrites its products', and GIN indexes serve the document and the case-insensitive
@@ -46,14 +48,6 @@ DROP FUNCTION IF EXISTS orders_product_search_vector();
 """
 
 
-def _on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0006_opening_hours"),
@@ -65,5 +59,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(_on_postgresql(FORWARD), _on_postgresql(BACKWARD)),
+        migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD)),
     ]
