@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
@@ -27,6 +27,7 @@ from orders.services.refunds import COUNTING, order_refund, refund_preview
 from orders.services.transitions import order_advance, order_cancel
 from orders.templatetags.money import money
 
+CENT = Decimal("0.01")
 CSV_COLUMNS = [
     ("number", "number"),
     ("placed_at", "placed at"),
@@ -92,7 +93,7 @@ def _refunded_total():
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return Subquery(refunds)
+    return Subquery(refunds, output_field=DecimalField(max_digits=10, decimal_places=2))
 
 
 def _csv_rows(orders):
@@ -103,14 +104,14 @@ def _csv_rows(orders):
         *("slot__starts_at" if name == "slot_starts_at" else name for name, _ in CSV_COLUMNS)
     ).iterator(chunk_size=500):
         yield writer.writerow(
-            [
-                value.isoformat() if hasattr(value, "isoformat") else value
-                for value in (
-                    Decimal("0.00") if value is None and name == "refunded_total" else value
-                    for (name, _), value in zip(CSV_COLUMNS, row, strict=True)
-                )
-            ]
+            [_csv_value(name, value) for (name, _), value in zip(CSV_COLUMNS, row, strict=True)]
         )
+
+
+def _csv_value(name: str, value):
+    if name == "refunded_total":  # no refund is 0.00; SQLite sums decimals without places
+        return Decimal(value or 0).quantize(CENT)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @admin.register(Order)
