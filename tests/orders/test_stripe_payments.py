@@ -274,7 +274,7 @@ def test_a_yen_payment_goes_to_stripe_in_whole_yen(stripe_in_use, settings, monk
     order = place_order(products=[ProductFactory(price=Decimal("1250"))])
     assert order.currency == "JPY"
 
-    _, fake, payment = _start(order, monkeypatch)
+    _, fake, _ = _start(order, monkeypatch)
 
     form = fake.calls[0][3]
     assert form["line_items[0][price_data][unit_amount]"] == ["1250"]
@@ -292,3 +292,32 @@ def test_stripe_calls_wait_at_most_the_providers_timeout(stripe_in_use, settings
     StripeProvider()._client()
 
     assert made == [{"timeout": 4.5}]
+
+
+def test_a_replayed_pay_opens_one_checkout_session_and_sends_the_buyer_back_to_it(
+    stripe_in_use, monkeypatch, api_client
+):
+    order = place_order()
+    fake = _fake(monkeypatch, (200, _session()))
+    api_client.force_authenticate(order.user)
+
+    replies = [api_client.post(f"/api/v1/orders/{order.number}/pay/") for _ in range(3)]
+
+    assert {reply.json()["redirect_url"] for reply in replies} == {
+        "https://checkout.stripe.com/c/pay/cs_test_1"
+    }
+    assert len(fake.calls) == 1
+    assert Payment.objects.filter(order=order).count() == 1
+
+
+def test_after_a_declined_payment_pay_starts_a_new_one(stripe_in_use, monkeypatch, client):
+    order = place_order()
+    _, _, payment = _start(order, monkeypatch)
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.FAILED)
+
+    fake = _fake(monkeypatch, (200, _session("cs_test_2")))
+    url = payment_start(order=order, by=order.user, return_url="https://shop.test/orders/x/")
+
+    assert url == "https://checkout.stripe.com/c/pay/cs_test_2"
+    assert len(fake.calls) == 1
+    assert Payment.objects.filter(order=order).count() == 2
