@@ -234,3 +234,27 @@ def test_staff_cannot_open_the_refund_page(client):
     order, _ = _paid_order(client)
     client.force_login(role_member("staff"))
     assert client.get(f"/admin/orders/order/{order.pk}/refund/").status_code == 403
+
+
+def test_the_api_refunds_lines_or_an_amount_and_names_the_field_it_refuses(client, api_client):
+    loaf = ProductFactory(name="Rye loaf", price=Decimal("4.00"))
+    order, _ = _paid_order(client, products=[loaf], quantity=3)
+    url = f"/api/v1/orders/{order.number}/refund/"
+
+    api_client.force_authenticate(role_member("staff"))
+    assert api_client.post(url, {"amount": "1.00"}, format="json").status_code == 403
+    api_client.force_authenticate(role_member("manager"))
+    line_id = api_client.get(f"/api/v1/orders/{order.number}/").json()["lines"][0]["id"]
+    too_much = api_client.post(url, {"amount": "12.01"}, format="json")
+    not_a_number = api_client.post(url, {"amount": "NaN"}, format="json")
+    one_loaf = api_client.post(url, {"lines": [{"line": line_id, "quantity": 1}]}, format="json")
+    rest = api_client.post(url, {}, format="json")
+    nothing_left = api_client.post(url, {}, format="json")
+
+    assert (too_much.status_code, too_much.json()["field"]) == (400, "amount")
+    assert not_a_number.status_code == 400
+    assert one_loaf.status_code == 200
+    assert (one_loaf.json()["refunded"], one_loaf.json()["status"]) == ("4.00", S.PAID)
+    assert (rest.json()["refunded"], rest.json()["status"]) == ("12.00", S.CANCELLED)
+    assert nothing_left.status_code == 409
+    assert sum(r.amount for r in Refund.objects.all()) == Decimal("12.00")
