@@ -15,7 +15,7 @@ from orders.selectors.staff import sales_by_day
 from orders.services.payments import refunds_retry_due
 from orders.services.refunds import order_refund
 from orders.services.transitions import order_transition
-from tests.factories import ProductFactory, place_order
+from tests.factories import ProductFactory, SlotFactory, place_order
 from tests.orders.staff_helpers import role_member
 from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
 
@@ -258,3 +258,25 @@ def test_the_api_refunds_lines_or_an_amount_and_names_the_field_it_refuses(clien
     assert (rest.json()["refunded"], rest.json()["status"]) == ("12.00", S.CANCELLED)
     assert nothing_left.status_code == 409
     assert sum(r.amount for r in Refund.objects.all()) == Decimal("12.00")
+
+
+def test_an_order_out_for_delivery_refunded_in_full_is_no_longer_offered_on_the_board(client):
+    slot = SlotFactory(
+        kind="delivery",
+        starts_at=timezone.now() + timedelta(hours=3),
+        ends_at=timezone.now() + timedelta(hours=5),
+    )
+    order, _ = _paid_order(client, slot=slot)
+    staff, manager = role_member("staff"), role_member("manager")
+    order_transition(order=order, to=S.PREPARING, by=staff)
+    order_transition(order=order, to=S.OUT_FOR_DELIVERY, by=staff)
+    client.force_login(staff)
+    day = timezone.localdate(slot.starts_at).isoformat()
+    assert "Mark completed" in client.get(f"/staff/board/?date={day}").content.decode()
+
+    order_refund(order=order, by=manager)
+
+    board = client.get(f"/staff/board/?date={day}").content.decode()
+    assert "Mark completed" not in board
+    order.refresh_from_db()
+    assert order.status == S.CANCELLED
