@@ -46,6 +46,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_crud("orders", "openinghours"),
         *_crud("orders", "closure"),
         *_crud("orders", "coupon"),
+        *_crud("notifications", "webhookendpoint"),
+        "notifications.view_webhookdelivery",
         "accounts.view_user",
     ),
 }

@@ -441,6 +441,13 @@ PAYMENT_PROVIDER_TIMEOUT = env.float("PAYMENT_PROVIDER_TIMEOUT", default=10)
 REFUND_MAX_ATTEMPTS = env.int("REFUND_MAX_ATTEMPTS", default=8)
 REPORT_HOUR = env.int("REPORT_HOUR", default=7)
 
+# Outgoing webhooks: https targets at public addresses only, unless these say otherwise
+# (the tests run a receiver on http://127.0.0.1). Each attempt may take this many seconds
+# to connect and as many to read.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5)
+
 # --- Logging ----------------------------------------------------------------
 
 # The request id: taken from X-Request-ID (when it is a UUID) or generated,

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from notifications.errors import NotificationNotFound
-from notifications.models import Notification
+from notifications.models import Notification, WebhookDelivery, WebhookEndpoint
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -24,3 +24,11 @@ def notification_unread_count(*, user: User) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.order_by("pk")
+
+
+def webhook_delivery_list(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")
