@@ -381,8 +381,11 @@ def _attempt(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
 def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     """Make one attempt at a delivery that is due; True when this call delivered it."""
     now = now or timezone.now()
+    # No join: Django would move every condition of an UPDATE with a join into a subquery,
+    # which PostgreSQL does not check again once a concurrent claim commits.
+    active = WebhookEndpoint.objects.filter(active=True).values("pk")
     claimed = (
-        WebhookDelivery.objects.filter(pk=delivery_id, endpoint__active=True)
+        WebhookDelivery.objects.filter(pk=delivery_id, endpoint_id__in=active)
         .filter(Q(status=Status.PENDING) | Q(status=Status.RETRYING, next_attempt_at__lte=now))
         .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     )
