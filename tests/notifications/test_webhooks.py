@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from datetime import timedelta
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -24,9 +25,11 @@ from notifications.webhooks import (
     webhook_test_send,
 )
 from orders.models import Order
+from orders.services.refunds import order_refund
 from orders.services.transitions import order_transition
 from tests.concurrency import run_concurrently
 from tests.factories import ProductFactory, UserFactory, place_order
+from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -470,3 +473,67 @@ def test_the_delivery_log_is_a_fixed_number_of_queries(
         assert response.json()["count"] == count
     assert response.json()["results"][0]["status"] == "pending"
     assert api_client.get(f"{ENDPOINTS}999/deliveries/").status_code == 404
+
+
+def test_a_refund_is_an_event_with_its_amount(receiver, committed, client):
+    server = receiver()
+    endpoint = webhook_endpoint_create(url=server.url, events=["order.refunded", "order.paid"])
+    order = place_order()
+    payment = start_payment(order)
+    with committed():
+        assert post_sandbox_webhook(client, sandbox_body(payment)).status_code == 200
+    order.refresh_from_db()
+    with committed():
+        order_refund(order=order, by=_manager(), amount=Decimal("1.00"))
+    events = server.events(endpoint)
+    assert [e["type"] for e in events] == ["order.paid", "order.refunded"]
+    assert events[1]["data"]["amount"] == "1.00"
+    assert events[1]["data"]["order"]["refunded"] == "1.00"
+
+
+# --- Admin -----------------------------------------------------------------------------
+
+
+def test_managers_add_an_endpoint_in_admin_see_its_secret_once_and_send_a_test_event(
+    client, receiver, committed
+):
+    server = receiver()
+    client.force_login(_manager())
+    response = client.post(
+        "/admin/notifications/webhookendpoint/add/",
+        {"url": server.url, "events": ["order.placed", "order.paid"], "active": "on"},
+        follow=True,
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["order.paid", "order.placed"]
+    assert endpoint.secret in response.content.decode()
+    page = client.get(f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/")
+    assert endpoint.secret not in page.content.decode()
+
+    with committed():
+        client.post(
+            "/admin/notifications/webhookendpoint/",
+            {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+        )
+    assert [e["type"] for e in server.events(endpoint)] == ["webhook.test"]
+    delivery = WebhookDelivery.objects.get()
+    with committed():
+        client.post(
+            "/admin/notifications/webhookdelivery/",
+            {"action": "send_again", "_selected_action": [delivery.pk]},
+        )
+    assert len(server.requests) == 2
+    log = client.get(f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/")
+    assert "webhook.test" in log.content.decode()
+
+
+def test_admin_refuses_a_private_target_on_the_form(client, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    client.force_login(_manager())
+    response = client.post(
+        "/admin/notifications/webhookendpoint/add/",
+        {"url": "https://127.0.0.1/hooks", "events": ["order.placed"], "active": "on"},
+    )
+    assert response.status_code == 200
+    assert "private network" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
