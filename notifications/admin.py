@@ -71,7 +71,9 @@ LOG_ROWS = 20
 
 
 class WebhookEndpointForm(forms.ModelForm):
-    url = forms.URLField(max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        max_length=500, assume_scheme="https", widget=forms.URLInput(attrs={"size": 70})
+    )
     events = forms.MultipleChoiceField(
         choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -167,7 +169,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "last_duration_ms",
         "created_at",
     ]
-    list_filter = ["status", "event_type"]
+    list_filter = ["status", "event_type", "endpoint"]
     search_fields = ["event_id", "endpoint__url"]
     date_hierarchy = "created_at"
     list_select_related = ["endpoint"]
