@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from config.sessions import SessionNotEnded
+
 MESSAGES = {
     400: ("Bad request", "The request could not be understood.", "bad_request"),
     403: ("Forbidden", "You are not allowed to do that.", "permission_denied"),
@@ -19,7 +21,8 @@ MESSAGES = {
         "service_unavailable",
     ),
 }
-DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+# What a retry in a moment may fix: the database, or the session cache ending a session.
+UNAVAILABLE = (OperationalError, InterfaceError, SessionNotEnded)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -64,11 +67,12 @@ def page_not_found(request, exception):
 
 def server_error(request):
     """Django's answer to any exception a view or middleware let through: a 500, or a 503
-    with Retry-After when the database cannot be reached (it is down, or restarting).
+    with Retry-After when the database cannot be reached (it is down, or restarting) or
+    a session could not be ended because the session cache did not answer.
 
     Rendered without the request: the database behind the session may be what failed.
     """
-    status = 503 if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE) else 500
+    status = 503 if isinstance(sys.exc_info()[1], UNAVAILABLE) else 500
     title, detail, code = MESSAGES[status]
     if request.path.startswith(JSON_PREFIXES):
         response = JsonResponse({"detail": detail, "code": code, "field": None}, status=status)
