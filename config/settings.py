@@ -396,8 +396,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "store_processed": False,
     }
-if CACHE_URL and CELERY_BROKER_URL.startswith("redis") and (
-    _redis_database(CACHE_URL) == _redis_database(CELERY_BROKER_URL)
+if (
+    CACHE_URL
+    and CELERY_BROKER_URL.startswith("redis")
+    and (_redis_database(CACHE_URL) == _redis_database(CELERY_BROKER_URL))
 ):
     raise ImproperlyConfigured(
         "CACHE_URL and the Celery broker share a Redis database, so clearing the cache would "

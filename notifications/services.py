@@ -385,7 +385,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
     try:
         _email(delivery).send()
-    except Exception as error:  # any failure is an attempt: SMTP, a refused header, a time limit
+    except Exception as error:  # noqa: BLE001 - any failure is an attempt (a refused header...)
         delivery_fail(delivery=delivery, error=str(error) or repr(error), now=now)
         return False
     delivery.status = Delivery.Status.SENT
@@ -408,9 +408,7 @@ def delivery_fail(*, delivery: Delivery, error: str, now: datetime) -> None:
     else:
         delivery.status = Delivery.Status.FAILED
         delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
-        logger.warning(
-            "Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error
-        )
+        logger.warning("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
     delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
 
 
@@ -424,9 +422,7 @@ def deliveries_queue_due(*, now: datetime | None = None, limit: int = 500) -> in
     stuck = Delivery.objects.filter(
         status=Delivery.Status.SENDING, claimed_at__lt=now - DELIVERY_STUCK_AFTER
     )
-    gave_up = list(
-        stuck.filter(attempts__gte=DELIVERY_MAX_ATTEMPTS).values_list("pk", flat=True)
-    )
+    gave_up = list(stuck.filter(attempts__gte=DELIVERY_MAX_ATTEMPTS).values_list("pk", flat=True))
     if gave_up:
         stuck.filter(pk__in=gave_up).update(
             status=Delivery.Status.GAVE_UP, next_attempt_at=None, last_error=STUCK_ERROR

@@ -33,7 +33,8 @@ def redis_hangs(settings):
 
 def _browser(email):
     browser = Client(raise_request_exception=False)
-    assert browser.post("/accounts/login/", {"login": email, "password": PASSWORD}).status_code == 302
+    signed_in = browser.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    assert signed_in.status_code == 302
     assert browser.get("/account/").status_code == 200  # its session is now cached in Redis
     return browser
 
