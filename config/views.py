@@ -1,6 +1,7 @@
 """Error pages in the shop's look; JSON under /api/ so API clients always get JSON."""
 
 import sys
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -13,6 +14,7 @@ from config.sessions import SessionNotEnded
 MESSAGES = {
     400: ("Bad request", "The request could not be understood.", "bad_request"),
     403: ("Forbidden", "You are not allowed to do that.", "permission_denied"),
+    405: ("Method not allowed", "This address does not take that method.", "method_not_allowed"),
     404: ("Not found", "There is nothing at this address.", "not_found"),
     500: ("Something went wrong", "We have been told and are looking into it.", "server_error"),
     503: (
@@ -29,10 +31,17 @@ RETRY_AFTER_SECONDS = 30
 JSON_PREFIXES = ("/api/", "/_allauth/")
 
 
+def _message(status: int) -> tuple[str, str, str]:
+    if status in MESSAGES:
+        return MESSAGES[status]
+    phrase = HTTPStatus(status).phrase
+    return phrase, f"{phrase}.", phrase.lower().replace(" ", "_").replace("-", "_")
+
+
 def error_reply(request, status, *, detail=None, code=None, field=None):
     """An error reply: JSON for API clients (allauth's shape under /_allauth/), else the
     shop's error page."""
-    title, default_detail, default_code = MESSAGES[status]
+    title, default_detail, default_code = _message(status)
     detail, code = detail or default_detail, code or default_code
     if request.path.startswith("/_allauth/"):
         errors = [{"message": detail, "code": code, "param": field}]
