@@ -417,8 +417,8 @@ def deliveries_queue_due(*, now: datetime | None = None, limit: int = 500) -> in
     failed ones whose wait is over, and ones stuck "sending" past DELIVERY_STUCK_AFTER).
     Returns how many were queued."""
     now = now or timezone.now()
-    # A stuck attempt failed without a word (its worker was killed): it counts, and is
-    # retried now unless it was the last.
+    # A stuck attempt failed without a word (its worker was killed): it counted when it was
+    # claimed, and is sent again now unless it was the last.
     stuck = Delivery.objects.filter(
         status=Delivery.Status.SENDING, claimed_at__lt=now - DELIVERY_STUCK_AFTER
     )
@@ -428,7 +428,7 @@ def deliveries_queue_due(*, now: datetime | None = None, limit: int = 500) -> in
             status=Delivery.Status.GAVE_UP, next_attempt_at=None, last_error=STUCK_ERROR
         )
         logger.error("Deliveries %s gave up: %s", gave_up, STUCK_ERROR)
-    stuck.update(status=Delivery.Status.FAILED, next_attempt_at=now, last_error=STUCK_ERROR)
+    stuck.update(status=Delivery.Status.PENDING, last_error=STUCK_ERROR)
     due = list(
         Delivery.objects.filter(
             Q(status=Delivery.Status.PENDING)
