@@ -7,7 +7,8 @@ workers holding the same task send once. A failed attempt waits twice as long as
 before (the minute sweep queues it when due) until 24 hours after the event, then the
 delivery is failed; WEBHOOK_PAUSE_AFTER failures in a row pause the endpoint and managers
 are told. Targets must be https at public addresses (checked when an endpoint is saved and
-again before each attempt), unless WEBHOOKS_ALLOW_HTTP / WEBHOOKS_ALLOW_PRIVATE say so.
+again before each attempt, which connects to the address checked), unless
+WEBHOOKS_ALLOW_HTTP / WEBHOOKS_ALLOW_PRIVATE say so.
 """
 
 import hashlib
@@ -19,6 +20,8 @@ import secrets
 import socket
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -28,6 +31,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from requests.adapters import HTTPAdapter
 
 from config.celery import task_queue
 from notifications.errors import WebhookEventsInvalid, WebhookURLRefused
@@ -67,8 +71,9 @@ def _address_refused(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def webhook_url_check(*, url: str) -> None:
-    """Refuse a target Orderly must not call: WebhookURLRefused names why."""
+def webhook_url_check(*, url: str) -> str | None:
+    """Refuse a target Orderly must not call: WebhookURLRefused names why. Returns the
+    checked address to connect to (None when private addresses are allowed)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -82,7 +87,7 @@ def webhook_url_check(*, url: str) -> None:
     if parts.username or parts.password:
         raise WebhookURLRefused("The URL must not carry a user name or password.")
     if settings.WEBHOOKS_ALLOW_PRIVATE:
-        return
+        return None
     try:
         found = socket.getaddrinfo(parts.hostname, port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
@@ -92,6 +97,7 @@ def webhook_url_check(*, url: str) -> None:
             f"The host {parts.hostname} is inside a private network; only public addresses "
             "are allowed."
         )
+    return found[0][4][0]
 
 
 def _events_check(events) -> list[str]:
@@ -346,18 +352,48 @@ def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest}"
 
 
+class _PinnedAdapter(HTTPAdapter):
+    """Sends to the address that was checked, so a DNS answer that changes after the check
+    cannot lead the request into our network; TLS still checks the certificate of (and
+    sends SNI for) the host name."""
+
+    def __init__(self, *, hostname: str):
+        self.hostname = hostname
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs.update(server_hostname=self.hostname, assert_hostname=self.hostname)
+        super().init_poolmanager(*args, **kwargs)
+
+
+@contextmanager
+def _post(*, url: str, address: str | None, **kwargs) -> Iterator[requests.Response]:
+    """POST to `url`, connecting to `address` when given (the one checked)."""
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy or .netrc from the environment
+        if address is not None:
+            parts = urlsplit(url)
+            host = f"[{address}]" if ":" in address else address
+            url = parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
+            session.mount(f"{parts.scheme}://", _PinnedAdapter(hostname=parts.hostname))
+            kwargs["headers"]["Host"] = parts.netloc
+        with session.post(url, **kwargs) as response:
+            yield response
+
+
 def _attempt(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
     """POST the event once: (status code or None, the reply's first 1 KB, the error)."""
     endpoint = delivery.endpoint
     body = json.dumps(delivery.payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
     try:
-        webhook_url_check(url=endpoint.url)
+        address = webhook_url_check(url=endpoint.url)
     except WebhookURLRefused as error:
         return None, "", error.message
     timeout = settings.WEBHOOKS_TIMEOUT
     try:
-        with requests.post(
-            endpoint.url,
+        with _post(
+            url=endpoint.url,
+            address=address,
             data=body,
             headers={
                 "Content-Type": "application/json",

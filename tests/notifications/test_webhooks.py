@@ -4,6 +4,7 @@ timed out, paused, and never sent into our own network."""
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from datetime import timedelta
@@ -387,6 +388,33 @@ def test_the_target_is_checked_again_when_sending(receiver, committed, settings)
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == D.RETRYING
     assert "private network" in delivery.last_error
+    assert server.requests == []
+
+
+def test_a_dns_answer_that_changes_after_the_check_does_not_reach_our_network(
+    receiver, committed, settings, monkeypatch
+):
+    """The check sees a public address; a second look at the name would give loopback (DNS
+    rebinding). The request goes to the address checked, never to the receiver."""
+    server = receiver()
+    real = socket.getaddrinfo
+    answers = iter(["93.184.215.14"])
+
+    def rebinding(host, *args, **kwargs):
+        if host != "partner.example":
+            return real(host, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, args[0] if args else 0))]
+
+    endpoint = webhook_endpoint_create(
+        url=server.url.replace("127.0.0.1", "partner.example"), events=["order.placed"]
+    )
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with committed():
+        place_order()
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == D.RETRYING
     assert server.requests == []
 
 
