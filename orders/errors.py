@@ -151,3 +151,12 @@ class OrderMovedOn(Conflict):
     """The order is no longer in the status the click was made in (someone else moved it)."""
 
     default_code, default_field = "order_moved_on", "from_status"
+
+
+# --- Product pictures ------------------------------------------------------------
+
+
+class ImageInvalid(ApplicationError):
+    """An upload that is not a JPEG, PNG or WebP picture within the limits; nothing was kept."""
+
+    default_code, default_field = "image_invalid", "image"

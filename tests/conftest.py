@@ -90,3 +90,10 @@ def real_worker_mode():
     celery_app.conf.update(task_always_eager=False)
     yield
     celery_app.conf.update(task_always_eager=True)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own (the default storage, on disk)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

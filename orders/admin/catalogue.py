@@ -10,9 +10,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.errors import ApplicationError
+from orders import permissions
 from orders.admin.common import ServiceSaveAdmin
-from orders.models import Category, Product, StockMovement
+from orders.models import Category, Product, ProductImage, StockMovement
 from orders.services.catalogue import product_save
+from orders.services.images import (
+    image_clean,
+    product_image_add,
+    product_image_delete,
+    product_image_update,
+)
 from orders.services.stock import MAX_ADJUSTMENT, stock_adjust
 
 
@@ -85,6 +92,69 @@ class StockAdjustForm(forms.Form):
     note = forms.CharField(max_length=200, required=False)
 
 
+class ProductImageForm(forms.ModelForm):
+    """A new picture is checked as the API checks it; a kept one's file never changes (its
+    alt text and place do): upload another and delete this one instead."""
+
+    # A plain file field: the images service decodes it and says what is wrong with it.
+    image = forms.FileField(
+        label="picture", help_text="A JPEG, PNG or WebP photo; its EXIF data is removed."
+    )
+
+    class Meta:
+        model = ProductImage
+        fields = ["image", "alt", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["image"].disabled = True
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if not self.instance.pk:
+            try:
+                image_clean(upload=upload)
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message) from error
+        return upload
+
+
+class ProductImageInline(admin.TabularInline):
+    """The product's pictures, the lowest position first (the main one)."""
+
+    model = ProductImage
+    form = ProductImageForm
+    extra = 1
+    fields = ["preview", "image", "alt", "position", "renditions_status"]
+    readonly_fields = ["preview", "renditions_status"]
+    ordering = ["position", "pk"]
+
+    # Pictures are part of the product: whoever may edit it may add, change and delete them.
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("orders.view_product")
+
+    @admin.display(description="picture")
+    def preview(self, image: ProductImage) -> str:
+        if not image.pk:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" width="96" height="{}" class="admin-thumb">',
+            image.src,
+            image.alt,
+            max(1, round(96 * image.height / image.width)),
+        )
+
+
 @admin.register(Product)
 class ProductAdmin(ServiceSaveAdmin):
     service = staticmethod(product_save)
@@ -98,12 +168,33 @@ class ProductAdmin(ServiceSaveAdmin):
     autocomplete_fields = ["category"]
     list_per_page = 50
     readonly_fields = ["stock_with_link"]
-    inlines = [StockMovementInline]
+    inlines = [ProductImageInline, StockMovementInline]
     fieldsets = [
-        (None, {"fields": ["category", "name", "slug", "sku", "description", "image"]}),
+        (None, {"fields": ["category", "name", "slug", "sku", "description"]}),
         ("Price", {"fields": ["price", "tax_rate"]}),
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        """Pictures are added, changed and deleted through the images services."""
+        if formset.model is not ProductImage:
+            return super().save_formset(request, form, formset, change)
+        if form.instance.pk is None:  # the product was refused: nothing to attach to
+            return None
+        formset.save(commit=False)
+        for image in formset.deleted_objects:
+            product_image_delete(image=image)
+        for image, _ in formset.changed_objects:
+            product_image_update(image=image, alt=image.alt, position=image.position)
+        for image_form in formset.forms:
+            if image_form.instance in formset.new_objects:
+                product_image_add(
+                    product=form.instance,
+                    upload=image_form.cleaned_data["image"],
+                    alt=image_form.cleaned_data["alt"],
+                    position=image_form.cleaned_data["position"],
+                )
+        return None
 
     @admin.display(description="low stock", boolean=True)
     def low_stock(self, product: Product) -> bool:
