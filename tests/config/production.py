@@ -13,4 +13,5 @@ def production_services() -> dict[str, str]:
         else "postgres://postgres@127.0.0.1:5432/orderly",
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1",
         "EMAIL_URL": "smtp://localhost:25",
+        "MEDIA_STORAGE": "local",
     }
