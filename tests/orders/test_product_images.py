@@ -3,16 +3,18 @@ kept, the kept file has no metadata, renditions are made once after commit, and 
 pages show them."""
 
 import logging
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from accounts.roles import CUSTOMER, MANAGER, STAFF
-from orders.models import ProductImage
+from orders.models import Product, ProductImage
 from orders.services.images import (
     RENDITIONS_MAX_ATTEMPTS,
     image_renditions_make,
@@ -426,3 +428,24 @@ def test_a_jpeg_turned_by_its_exif_orientation_is_kept_upright(media):
     image = product_image_add(product=ProductFactory(), upload=upload(out.getvalue()))
 
     assert (image.width, image.height) == (300, 400)
+
+
+# --- The demo shop --------------------------------------------------------------
+
+
+def test_seed_demo_draws_every_demo_product_a_picture_once(
+    client, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+
+    counts = Product.objects.annotate(n=Count("images")).values_list("n", flat=True)
+    assert set(counts) == {1}
+    assert set(ProductImage.objects.values_list("renditions_status", flat=True)) == {"ready"}
+    html = client.get("/").content.decode()
+    assert "no-picture.svg" not in html
+    assert 'alt="A drawing of Almond croissant"' in html
+    with Image.open(default_storage.open(ProductImage.objects.first().image.name)) as drawn:
+        assert len(set(drawn.convert("RGB").resize((40, 30)).getdata())) > 20  # not a blank
