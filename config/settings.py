@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_guid",
     "django_countries",
     "phonenumber_field",
+    "import_export",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -277,6 +278,9 @@ if MEDIA_STORAGE == "s3":
         ]
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# A catalogue import waits in the cache between its preview and its confirmation, so any
+# web process may take the confirmation (a temporary file would be on one process's disk).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # An uploaded picture may be at most this big; renditions are made this wide (px, WebP).
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_MAX_PIXELS = 40_000_000

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
 from config.errors import ApplicationError
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin
+from orders.admin.imports import FORMATS, ProductResource, import_problems
 from orders.models import Category, Product, ProductImage, StockMovement
 from orders.services.catalogue import product_save
 from orders.services.images import (
@@ -156,8 +158,11 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ServiceSaveAdmin):
+class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
     service = staticmethod(product_save)
+    resource_classes = [ProductResource]
+    import_formats = FORMATS
+    export_formats = FORMATS
     list_display = ["name", "sku", "category", "price", "stock", "low_stock", "is_active"]
     list_editable = ["is_active"]
     list_filter = ["category", "is_active", LowStockFilter]
@@ -174,6 +179,28 @@ class ProductAdmin(ServiceSaveAdmin):
         ("Price", {"fields": ["price", "tax_rate"]}),
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
+
+    # Importing and exporting the catalogue is editing it: managers only.
+    def has_import_permission(self, request):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: a row refused when the import is applied undoes the others too.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        """After "Confirm import": a refusal (a row that no longer holds) says what and
+        where, and that nothing was written."""
+        problems = import_problems(result)
+        if not problems:
+            return super().process_result(result, request)
+        self.message_user(
+            request, "Nothing was imported. " + " ".join(problems[:10]), messages.ERROR
+        )
+        return redirect("admin:orders_product_import")
 
     def save_formset(self, request, form, formset, change):
         """Pictures are added, changed and deleted through the images services."""
