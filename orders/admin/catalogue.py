@@ -187,6 +187,10 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
     def has_export_permission(self, request):
         return request.user.has_perm(permissions.EDIT_CATALOGUE)
 
+    def get_export_queryset(self, request):
+        # The sheet lists each product's pictures: read in one query, not one per product.
+        return super().get_export_queryset(request).prefetch_related("images")
+
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing: a row refused when the import is applied undoes the others too.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}

@@ -10,8 +10,10 @@ reference and ignored on import: nothing is fetched.
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.instance_loaders import CachedInstanceLoader
 
 from orders.models import Category, Product
 from orders.services.catalogue import product_save
@@ -24,16 +26,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CategoryWidget(widgets.ForeignKeyWidget):
-    """A category by its slug; an unknown one is that row's error, naming the slug."""
+    """A category by its slug; an unknown one is that row's error, naming the slug.
+
+    The categories are read once per import (ProductResource.before_import), not per row.
+    """
 
     def __init__(self):
         super().__init__(Category, field="slug")
+        self.by_slug: dict[str, Category] = {}
 
     def clean(self, value, row=None, **kwargs):
         slug = str(value or "").strip()
         if not slug:
             raise ValueError("Every product needs a category (its slug).")
-        category = Category.objects.filter(slug=slug).first()
+        category = self.by_slug.get(slug)
         if category is None:
             raise ValueError(f"There is no category {slug!r}: add it first.")
         return category
@@ -97,14 +103,41 @@ class ProductResource(resources.ModelResource):
         export_order = fields
         use_transactions = True
         clean_model_instances = True
+        # The rows' products are read in one query, not one per row.
+        instance_loader_class = CachedInstanceLoader
         skip_unchanged = True
         report_skipped = True
+
+    def before_import(self, dataset, **kwargs):
+        self.fields["category"].widget.by_slug = {c.slug: c for c in Category.objects.all()}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own checks, as the admin form makes them, but for two the import has
+        made already, each of which would cost queries on every row: the category exists
+        (CategoryWidget found it), and the check constraints, which repeat the fields'
+        validators (stock and price at least 0, a tax rate from 0 to 1) and stay the
+        database's backstop."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude={*errors, "category"},
+                validate_unique=validate_unique,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def get_queryset(self):
         return Product.objects.select_related("category").prefetch_related("images")
 
     def dehydrate_images(self, product: Product) -> str:
-        """The pictures' addresses, for reference: an import ignores this column."""
+        """The pictures' addresses, for reference: an import ignores this column. Read from
+        the prefetched pictures (every export prefetches them); a product an import is
+        making has none."""
+        if "images" not in getattr(product, "_prefetched_objects_cache", {}):
+            return ""
         return " ".join(image.url for image in product.images.all())
 
     def export_field(self, field, instance, **kwargs):
