@@ -100,7 +100,10 @@ class ProductImageForm(forms.ModelForm):
 
     # A plain file field: the images service decodes it and says what is wrong with it.
     image = forms.FileField(
-        label="picture", help_text="A JPEG, PNG or WebP photo; its EXIF data is removed."
+        label="file", help_text="A JPEG, PNG or WebP photo; its EXIF data is removed."
+    )
+    position = forms.IntegerField(
+        min_value=0, required=False, help_text="Lower comes first; empty: after the others."
     )
 
     class Meta:
@@ -111,6 +114,10 @@ class ProductImageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["image"].disabled = True
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return self.instance.position if position is None and self.instance.pk else position
 
     def clean_image(self):
         upload = self.cleaned_data["image"]
@@ -128,8 +135,8 @@ class ProductImageInline(admin.TabularInline):
     model = ProductImage
     form = ProductImageForm
     extra = 1
-    fields = ["preview", "image", "alt", "position", "renditions_status"]
-    readonly_fields = ["preview", "renditions_status"]
+    fields = ["preview", "image", "alt", "position", "renditions_state"]
+    readonly_fields = ["preview", "renditions_state"]
     ordering = ["position", "pk"]
 
     # Pictures are part of the product: whoever may edit it may add, change and delete them.
@@ -145,12 +152,16 @@ class ProductImageInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("orders.view_product")
 
+    @admin.display(description="renditions")
+    def renditions_state(self, image: ProductImage) -> str:
+        return image.get_renditions_status_display() if image.pk else ""
+
     @admin.display(description="picture")
     def preview(self, image: ProductImage) -> str:
         if not image.pk:
             return ""
         return format_html(
-            '<img src="{}" alt="{}" width="96" height="{}" class="admin-thumb">',
+            '<img src="{}" alt="{}" width="96" height="{}">',
             image.src,
             image.alt,
             max(1, round(96 * image.height / image.width)),
