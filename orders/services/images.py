@@ -23,7 +23,7 @@ from django.utils import timezone
 from PIL import Image, ImageCms, ImageOps
 
 from config.celery import task_queue
-from orders.errors import ImageInvalid
+from orders.errors import ImageInvalid, StorageUnavailable
 from orders.models import Product, ProductImage
 from orders.services.catalogue import catalogue_changed
 
@@ -147,12 +147,17 @@ def product_image_add(
     renditions are made by a task once the picture is committed.
 
     The file is cleaned (image_clean) and stored first; if the row is not written after all,
-    the file is deleted again, so a refused or failed upload leaves nothing behind.
+    the file is deleted again, so a refused or failed upload leaves nothing behind. Raises
+    ImageInvalid for a bad file and StorageUnavailable (a 503) when storing it fails.
     """
     clean = image_clean(upload=upload)
-    name = default_storage.save(
-        f"products/{product.pk}/{uuid4().hex}.{clean.extension}", ContentFile(clean.content)
-    )
+    try:
+        name = default_storage.save(
+            f"products/{product.pk}/{uuid4().hex}.{clean.extension}", ContentFile(clean.content)
+        )
+    except Exception as error:  # the bucket is down, slow past its timeout, or refuses
+        logger.exception("Could not store a picture of product %s", product.pk)
+        raise StorageUnavailable() from error
     try:
         with transaction.atomic():
             if position is None:

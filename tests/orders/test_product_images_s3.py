@@ -117,3 +117,42 @@ def test_a_picture_goes_to_the_bucket_and_a_real_worker_makes_its_renditions(
             with Image.open(reply) as served:
                 assert served.width == width
                 assert not served.getexif()
+
+
+@pytest.mark.django_db
+def test_a_bucket_that_does_not_answer_is_a_503_naming_image_and_keeps_nothing(
+    settings, api_client
+):
+    """A dead port on loopback stands for a bucket that is down: the upload fails within
+    its timeouts, says so, and no picture row is written."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "endpoint_url": "http://127.0.0.1:9",
+                "access_key": "test",
+                "secret_key": "test",
+                "addressing_style": "path",
+                "client_config": Config(
+                    connect_timeout=1, read_timeout=1, retries={"max_attempts": 1}
+                ),
+            },
+        },
+    }
+    loaf = ProductFactory()
+    api_client.force_authenticate(role_member(MANAGER))
+
+    started = time.monotonic()
+    response = api_client.post(
+        f"/api/v1/products/{loaf.slug}/images/",
+        {"image": upload(photo_bytes())},
+        format="multipart",
+    )
+
+    assert response.status_code == 503
+    assert response.json()["field"] == "image"
+    assert "try again" in response.json()["detail"]
+    assert time.monotonic() - started < 10
+    assert not ProductImage.objects.exists()
