@@ -417,6 +417,19 @@ if PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
     raise ImproperlyConfigured(
         f"PAYMENT_PROVIDER={PAYMENT_PROVIDER!r} is not a payment provider: use sandbox or stripe."
     )
+# The sandbox marks orders paid with no money taken: production runs it only when both
+# PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true say so (a demo or staging shop).
+ALLOW_SANDBOX_PAYMENTS = env.bool("ALLOW_SANDBOX_PAYMENTS", default=False)
+if (
+    not DEBUG
+    and PAYMENT_PROVIDER == "sandbox"
+    and not (env.str("PAYMENT_PROVIDER", default="") and ALLOW_SANDBOX_PAYMENTS)
+):
+    raise ImproperlyConfigured(
+        "Production (DEBUG=false or DJANGO_ENV=production) will not start on an embedded "
+        "default. Set: PAYMENT_PROVIDER (stripe; the sandbox takes no money, and runs in "
+        "production only with PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true)."
+    )
 # Signs the sandbox's webhooks. Unset, it is derived from SECRET_KEY: secret, and stable.
 SANDBOX_WEBHOOK_SECRET = (
     env.str("SANDBOX_WEBHOOK_SECRET", default="")
