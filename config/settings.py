@@ -33,8 +33,11 @@ if not SECRET_KEY:
 
 # The shop's name, in pages, email subjects and authenticator apps.
 SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
-# Where the shop is served, for the links in emails (sent by workers, with no request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the shop is served, for every link in emails (sent by workers, with no request).
+# Unset, it is where `make run` serves (HOST and PORT); production must name it.
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://{env.str('HOST', '127.0.0.1')}:{env.int('PORT', 8000)}"
+).rstrip("/")
 
 # Proxies in front of the app (the PaaS router) that append to X-Forwarded-For; the
 # client's address is the entry this many from the right, for DRF's throttles and
@@ -180,7 +183,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"confirm_email": "3/3m/key"}
 # The code typed in the session (or app token) that asked for it signs the user in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
+# allauth's emails name SHOP_NAME (subject and body) and link to SITE_URL, not the host a
+# request came in on.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 # allauth's own OpenAPI description of the app API, at /_allauth/openapi.html (and .json).
@@ -374,6 +379,11 @@ if not DEBUG:
                 "REDIS_URL",
                 "the Celery broker and cache; without it tasks run in-process",
                 not REDIS_URL or CELERY_TASK_ALWAYS_EAGER,
+            ),
+            (
+                "SITE_URL",
+                "the shop's public address, for the links in emails",
+                not env.str("SITE_URL", default=""),
             ),
             (
                 "EMAIL_URL",

@@ -13,6 +13,7 @@ def production_services() -> dict[str, str]:
         else "postgres://postgres@127.0.0.1:5432/orderly",
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1",
         "EMAIL_URL": "smtp://localhost:25",
+        "SITE_URL": "https://shop.example.com",
         "PAYMENT_PROVIDER": "sandbox",
         "ALLOW_SANDBOX_PAYMENTS": "true",
     }
