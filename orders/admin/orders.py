@@ -92,7 +92,7 @@ def _csv_rows(orders):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "placed", "customer", "status", "kind", "slot_start", "amount"]
-    list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter)]
+    list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter), "slot__is_open"]
     search_fields = ["number", "user__email", "contact_email", "contact_name"]
     search_help_text = "Search by order number, customer email or name."
     date_hierarchy = "placed_at"

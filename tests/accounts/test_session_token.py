@@ -54,7 +54,9 @@ def test_a_token_that_names_no_session_is_refused_with_401_and_makes_none(token)
     response = api_get(Client(), "/api/v1/me/", token)
 
     assert response.status_code == 401
-    assert response.json()["detail"] == "The session token is invalid or has expired: sign in again."
+    assert response.json()["detail"] == (
+        "The session token is invalid or has expired: sign in again."
+    )
     assert Session.objects.count() == sessions
 
 

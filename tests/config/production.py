@@ -4,8 +4,8 @@ import os
 
 
 def production_services() -> dict[str, str]:
-    """The database, broker, mail server and payment provider production needs named. A process that only
-    starts, or answers without them, never contacts them."""
+    """The database, broker, mail server, address and payment provider production needs
+    named. A process that only starts, or answers without them, never contacts them."""
     database = os.environ.get("DATABASE_URL", "")
     return {
         "DATABASE_URL": database
