@@ -166,7 +166,7 @@ def checkout_place(
     if slot is None:
         raise SlotUnavailable("There is no such slot.")
     slot_ensure_bookable(slot=slot, now=now)
-    address_text = ""
+    address_text, contact_name, contact_phone = "", user.name, str(user.phone or "")
     if slot.kind == Slot.Kind.DELIVERY:
         if address_id is None:
             raise AddressInvalid("Choose a delivery address, or a pickup slot.")
@@ -174,6 +174,10 @@ def checkout_place(
         if address is None:
             raise AddressInvalid("There is no such address in your address book.")
         address_text = address.as_text()
+        # Who receives the delivery answers the door: the address's name and phone, when
+        # the profile has none.
+        contact_name = contact_name or address.recipient
+        contact_phone = contact_phone or str(address.phone or "")
     elif address_id is not None:
         raise AddressInvalid("This is a pickup slot: orders collected in the shop take no address.")
     slot_reserve(slot=slot)
@@ -192,9 +196,9 @@ def checkout_place(
         kind=slot.kind,
         slot=slot,
         delivery_address=address_text,
-        contact_name=user.name,
+        contact_name=contact_name,
         contact_email=user.email,
-        contact_phone=user.phone,
+        contact_phone=contact_phone,
         coupon=coupon,
         coupon_code=coupon.code if coupon else "",
         currency=settings.SHOP_CURRENCY,
