@@ -230,6 +230,21 @@ def test_a_refused_cancel_on_the_page_is_a_message(client, customer):
     assert Order.objects.get(pk=order.pk).status == S.PAID
 
 
+def test_the_cancel_page_shows_the_reason_instead_of_promising_a_refund(client, customer):
+    order = place_order(user=customer, slot=SlotFactory(kind="delivery"))
+    for status in (S.PAID, S.PREPARING, S.OUT_FOR_DELIVERY):
+        order = order_transition(order=order, to=status, by=None)
+
+    page = client.get(f"/orders/{order.number}/cancel/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "This order cannot be cancelled" in html
+    assert "This order is on its way: please contact the shop." in html
+    assert "refunded" not in html
+    assert 'method="post"' not in html.split("<main")[1]
+
+
 def test_another_customers_order_page_and_cancel_are_404(client, customer):
     order = place_order()
     assert client.get(f"/orders/{order.number}/").status_code == 404
