@@ -19,7 +19,6 @@ from orders import pricing
 from orders.errors import (
     AddressInvalid,
     CouponExhausted,
-    CouponInvalid,
     EmptyCart,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
@@ -40,6 +39,7 @@ from orders.models import (
 )
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
+from orders.services.coupons import coupon_usable
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
@@ -75,15 +75,7 @@ def idempotency_key_clean(key: str | None) -> str:
 def _coupon_check(*, code: str, now) -> Coupon:
     """Lock the coupon and check it can be used once more."""
     coupon = Coupon.objects.select_for_update().filter(code__iexact=code).first()
-    if coupon is None or not coupon.is_active:
-        raise CouponInvalid(f"The coupon {code} does not exist.")
-    if coupon.valid_from and now < coupon.valid_from:
-        raise CouponInvalid(f"The coupon {coupon.code} is not valid yet.")
-    if coupon.valid_until and now > coupon.valid_until:
-        raise CouponInvalid(f"The coupon {coupon.code} has expired.")
-    if coupon.uses >= coupon.max_uses:
-        raise CouponExhausted(f"The coupon {coupon.code} has been used up.")
-    return coupon
+    return coupon_usable(coupon=coupon, code=code, now=now)
 
 
 def _stock_problems(*, wanted: dict[int, int], products: dict[int, Product]) -> list[str]:
