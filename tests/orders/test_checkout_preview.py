@@ -34,7 +34,7 @@ def customer(client):
 
 def test_the_checkout_page_previews_the_coupon_in_the_totals(client, customer):
     applied = client.post(
-        "/checkout/", {"coupon": "welcome10", "address": "pickup", "preview": "1"}, follow=True
+        "/checkout/", {"coupon": "welcome10", "address": "pickup", "preview": "coupon"}, follow=True
     )
 
     page = applied.content.decode()
@@ -47,7 +47,7 @@ def test_the_checkout_page_previews_the_coupon_in_the_totals(client, customer):
 
 def test_the_checkout_page_says_why_a_coupon_would_be_refused(client, customer):
     page = client.post(
-        "/checkout/", {"coupon": "NOPE", "address": "pickup", "preview": "1"}, follow=True
+        "/checkout/", {"coupon": "NOPE", "address": "pickup", "preview": "coupon"}, follow=True
     ).content.decode()
 
     assert "The coupon NOPE does not exist." in page
