@@ -210,6 +210,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -----------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# One date and time format everywhere (admin too), a 24-hour clock: config/formats/.
+FORMAT_MODULE_PATH = "config.formats"
 # A phone number written without "+country" is read as British, and shown as +44 20 7946 0000.
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"

@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin, apply_each
@@ -142,7 +143,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="placed", ordering="placed_at")
     def placed(self, order: Order) -> str:
-        return f"{timezone.localtime(order.placed_at):%d %b %H:%M}"
+        return date_format(timezone.localtime(order.placed_at), "DATETIME_FORMAT")
 
     @admin.display(description="total", ordering="total")
     def amount(self, order: Order) -> str:
@@ -154,8 +155,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="slot", ordering="slot__starts_at")
     def slot_start(self, order: Order) -> str:
-        starts = timezone.localtime(order.slot.starts_at)
-        return f"{starts:%a %d %b %H:%M}"
+        return date_format(timezone.localtime(order.slot.starts_at), "DATETIME_FORMAT")
 
     def has_add_permission(self, request):
         return False
