@@ -12,7 +12,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -71,9 +71,14 @@ def _coupon_previewed(code: str):
         return None, refusal.message
 
 
-@login_required
 @business_errors(fallback="checkout")
 def checkout(request):
+    if not request.user.is_authenticated:
+        messages.info(
+            request,
+            "Please sign in or create an account to check out: your cart is kept for you.",
+        )
+        return redirect_to_login(request.get_full_path())
     if request.method == "POST":
         return _checkout_submit(request)
     summary = cart_summary(cart=cart_get(user=request.user))

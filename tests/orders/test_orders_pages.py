@@ -89,6 +89,19 @@ def test_checkout_needs_signing_in(client):
     assert "/accounts/login/" in response["Location"]
 
 
+def test_a_guest_sent_to_sign_in_from_checkout_is_told_why_and_keeps_the_cart(client):
+    product = ProductFactory(name="Seeded rye")
+    client.post("/cart/add/", {"product": product.pk, "quantity": 2})
+
+    response = client.get("/checkout/", follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=/checkout/")
+    assert "Please sign in or create an account to check out" in page
+    assert "your cart is kept for you" in page
+    assert "Seeded rye" in client.get("/cart/").content.decode()
+
+
 def test_an_unverified_customer_is_told_to_verify_and_cannot_place(client, cart, customer):
     from allauth.account.models import EmailAddress
 
