@@ -20,9 +20,4 @@ def sandbox_payment_get(*, user: User | None, reference: str) -> Payment | None:
     payments = Payment.objects.filter(provider="sandbox", reference=reference)
     if user is not None:
         payments = payments.filter(order__user=user)
-    return (
-        payments
-        .select_related("order", "order__slot")
-        .prefetch_related("order__lines")
-        .first()
-    )
+    return payments.select_related("order", "order__slot").prefetch_related("order__lines").first()
