@@ -158,7 +158,8 @@ def checkout_place(
     if slot is None:
         raise SlotUnavailable("There is no such slot.")
     slot_ensure_bookable(slot=slot, now=now)
-    address_text, contact_name, contact_phone = "", user.name, str(user.phone or "")
+    address_text = postcode = instructions = ""
+    contact_name, contact_phone = user.name, str(user.phone or "")
     if slot.kind == Slot.Kind.DELIVERY:
         if address_id is None:
             raise AddressInvalid("Choose a delivery address, or a pickup slot.")
@@ -166,6 +167,7 @@ def checkout_place(
         if address is None:
             raise AddressInvalid("There is no such address in your address book.")
         address_text = address.as_text()
+        postcode, instructions = address.postcode, address.instructions
         # Who receives the delivery answers the door: the address's name and phone, when
         # the profile has none.
         contact_name = contact_name or address.recipient
@@ -188,6 +190,8 @@ def checkout_place(
         kind=slot.kind,
         slot=slot,
         delivery_address=address_text,
+        delivery_postcode=postcode,
+        delivery_instructions=instructions,
         contact_name=contact_name,
         contact_email=user.email,
         contact_phone=contact_phone,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0008_search_trigram_cost'),
+        ('orders', '0009_order_delivery_postcode_and_instructions'),
     ]
 
     operations = [
