@@ -446,3 +446,31 @@ def test_deleting_a_row_of_opening_hours_stops_its_slots_and_removes_the_free_on
     assert list(Slot.objects.filter(starts_at__date=sunday).values_list("pk", "is_open")) == [
         (first.pk, False)
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_closure_racing_checkouts_leaves_no_unlisted_order_in_its_slot():
+    day = timezone.localdate() + timedelta(days=2)
+    slot = SlotFactory(
+        kind="pickup", starts_at=datetime.combine(day, time(10), tzinfo=LONDON), capacity=10
+    )
+    first = place_order(slot=slot)  # booked, so the closure keeps the slot
+    buyers = [(UserFactory(), ProductFactory(stock=5)) for _ in range(4)]
+
+    def act(index):
+        if index == 0:
+            return closure_save(closure=Closure(start_date=day, end_date=day, reason="Oven"))
+        user, product = buyers[index - 1]
+        return place_order(user=user, products=[product], slot=slot)
+
+    outcome, *checkouts = run_concurrently(act, times=5)
+
+    placed = {r.number for r in checkouts if isinstance(r, Order)}
+    refused = [r for r in checkouts if isinstance(r, SlotUnavailable)]
+    assert len(placed) + len(refused) == 4, checkouts
+    listed = {order.number for order in outcome.booked[0].live_orders}
+    assert listed == placed | {first.number}  # every order in the closed slot is listed
+    slot.refresh_from_db()
+    assert not slot.is_open
+    assert slot.reserved == Order.objects.filter(slot=slot).count() == len(listed)
