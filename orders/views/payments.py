@@ -65,6 +65,9 @@ def sandbox_pay(request, reference: str):
         sandbox_payment_submit(payment=payment, by=buyer, succeeded=outcome == "pay")
         if outcome == "decline":
             messages.warning(request, "You declined the payment. The order is still waiting.")
-            return redirect(request.get_full_path() if by_link else payment.order)
+            # The buyer's web view without a session stays on this page; a signed-in buyer
+            # goes back to the order's page.
+            signed_in = request.user.is_authenticated and request.user.pk == buyer.pk
+            return redirect(payment.order if signed_in else request.get_full_path())
         return redirect(payment.order.get_absolute_url() + RETURNED)
     return render(request, "orders/sandbox_pay.html", {"payment": payment, "order": payment.order})
