@@ -40,6 +40,7 @@ from orders.models import (
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
+from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
@@ -258,4 +259,4 @@ def checkout_place(
         ),
         robust=True,
     )
-    return order, True
+    return order_paid_if_free(order=order), True

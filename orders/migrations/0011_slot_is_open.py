@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_order_delivery_postcode_and_instructions'),
+        ('orders', '0010_order_refunds_partial_and_payment_replay'),
     ]
 
     operations = [
