@@ -191,6 +191,25 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Those who may only look see the stock without the "Adjust stock" link, which
+        would answer 403."""
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "stock" if field == "stock_with_link" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in self.fieldsets
+        ]
+
     # Importing and exporting the catalogue is editing it: managers only.
     def has_import_permission(self, request):
         return request.user.has_perm(permissions.EDIT_CATALOGUE)

@@ -11,6 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from config.caching import request_keep_only
 from orders import permissions
 from orders.models import Category, Product, ProductImage
 from orders.selectors.catalogue import (
@@ -204,9 +205,12 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def _cached(self, request, view, *args, **kwargs):
-        """The same for every caller, so one cached reply per address (see catalogue_cached)."""
+        """The same for every caller, so one cached reply per address and per value of the
+        parameters the view reads: its filters and the page (see catalogue_cached)."""
+        reads = [*self.filterset_class.base_filters, self.paginator.page_query_param]
         data = catalogue_cached(
-            f"api {request.get_host()} {request.get_full_path()}",
+            f"api {request.get_host()} "
+            + request_keep_only(request, reads if self.action == "list" else []),
             lambda: view(request, *args, **kwargs).data,
         )
         return Response(data)

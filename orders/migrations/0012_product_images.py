@@ -26,7 +26,7 @@ def images_from_product_field(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0010_order_refunds_partial_and_payment_replay'),
+        ('orders', '0011_slot_is_open'),
     ]
 
     operations = [
