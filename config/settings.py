@@ -35,8 +35,11 @@ if not SECRET_KEY:
 
 # The shop's name, in pages, email subjects and authenticator apps.
 SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
-# Where the shop is served, for the links in emails (sent by workers, with no request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the shop is served, for every link in emails (sent by workers, with no request).
+# Unset, it is where `make run` serves (HOST and PORT); production must name it.
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://{env.str('HOST', '127.0.0.1')}:{env.int('PORT', 8000)}"
+).rstrip("/")
 
 # Proxies in front of the app (the PaaS router) that append to X-Forwarded-For; the
 # client's address is the entry this many from the right, for DRF's throttles and
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
     "django_guid",
     "django_countries",
     "phonenumber_field",
+    "import_export",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -213,7 +217,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"confirm_email": "3/3m/key"}
 # The code typed in the session (or app token) that asked for it signs the user in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
+# allauth's emails name SHOP_NAME (subject and body) and link to SITE_URL, not the host a
+# request came in on.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 # allauth's own OpenAPI description of the app API, at /_allauth/openapi.html (and .json).
@@ -241,6 +247,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -----------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# One date and time format everywhere (admin too), a 24-hour clock: config/formats/.
+FORMAT_MODULE_PATH = "config.formats"
 # A phone number written without "+country" is read as British, and shown as +44 20 7946 0000.
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
@@ -255,8 +263,73 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded files (product pictures and their renditions) go through Django's storage API:
+# the local MEDIA_ROOT by default, an S3-compatible bucket with MEDIA_STORAGE=s3. A PaaS
+# wipes its disk at every deploy, so production will not start on local media unless told.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="")
+if MEDIA_STORAGE not in {"", "local", "s3"}:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not a media storage: use local or s3."
+    )
+# Seconds to wait for the bucket to connect, and to answer once connected.
+MEDIA_STORAGE_CONNECT_TIMEOUT = env.float("MEDIA_STORAGE_CONNECT_TIMEOUT", default=3)
+MEDIA_STORAGE_READ_TIMEOUT = env.float("MEDIA_STORAGE_READ_TIMEOUT", default=10)
+MEDIA_ORIGINS: list[str] = []
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            # Pictures are public: plain URLs (the bucket's policy lets anyone read them),
+            # not signed ones that expire inside a cached catalogue page.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": True,
+            # An S3-compatible server of one's own is addressed by path (its host is the
+            # endpoint's); Amazon's own S3 by the bucket's host name.
+            "addressing_style": "path" if AWS_S3_ENDPOINT_URL else "virtual",
+            "client_config": BotoConfig(
+                connect_timeout=MEDIA_STORAGE_CONNECT_TIMEOUT,
+                read_timeout=MEDIA_STORAGE_READ_TIMEOUT,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+    # Pages load pictures from there: the Content-Security-Policy lets them.
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        MEDIA_ORIGINS = [AWS_S3_ENDPOINT_URL.rstrip("/")]
+    else:
+        MEDIA_ORIGINS = [
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME or 'us-east-1'}"
+            ".amazonaws.com",
+        ]
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# A catalogue import waits in the cache between its preview and its confirmation, so any
+# web process may take the confirmation (a temporary file would be on one process's disk).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# An uploaded picture may be at most this big; renditions are made this wide (px, WebP).
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_RENDITION_WIDTHS = (200, 400, 800)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -288,7 +361,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [
@@ -429,9 +502,20 @@ if not DEBUG:
                 not REDIS_URL or CELERY_TASK_ALWAYS_EAGER,
             ),
             (
+                "SITE_URL",
+                "the shop's public address, for the links in emails",
+                not env.str("SITE_URL", default=""),
+            ),
+            (
                 "EMAIL_URL",
                 "a real mail server, not the console",
                 EMAIL_CONFIG["EMAIL_BACKEND"].split(".")[-2] in {"console", "locmem", "dummy"},
+            ),
+            (
+                "MEDIA_STORAGE",
+                "s3 with a bucket for uploaded pictures (a PaaS wipes local disk at every "
+                "deploy), or local to keep them on a disk that lasts",
+                not MEDIA_STORAGE,
             ),
         ]
         if missing
@@ -474,6 +558,19 @@ PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
 if PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
     raise ImproperlyConfigured(
         f"PAYMENT_PROVIDER={PAYMENT_PROVIDER!r} is not a payment provider: use sandbox or stripe."
+    )
+# The sandbox marks orders paid with no money taken: production runs it only when both
+# PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true say so (a demo or staging shop).
+ALLOW_SANDBOX_PAYMENTS = env.bool("ALLOW_SANDBOX_PAYMENTS", default=False)
+if (
+    not DEBUG
+    and PAYMENT_PROVIDER == "sandbox"
+    and not (env.str("PAYMENT_PROVIDER", default="") and ALLOW_SANDBOX_PAYMENTS)
+):
+    raise ImproperlyConfigured(
+        "Production (DEBUG=false or DJANGO_ENV=production) will not start on an embedded "
+        "default. Set: PAYMENT_PROVIDER (stripe; the sandbox takes no money, and runs in "
+        "production only with PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true)."
     )
 # Signs the sandbox's webhooks. Unset, it is derived from SECRET_KEY: secret, and stable.
 SANDBOX_WEBHOOK_SECRET = (

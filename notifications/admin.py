@@ -1,11 +1,14 @@
-"""Admin for notifications and their email deliveries (a read-only record for staff), and
-managers' webhook endpoints with their delivery log; every write goes through a service."""
+"""Admin for notifications and their email deliveries (a read-only record for staff);
+managers' webhook endpoints with their delivery log, every write through a service; and
+the scheduled jobs (django-celery-beat's), which managers may read but not change or run."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 
 from config.errors import ApplicationError
 from notifications.models import (
@@ -23,6 +26,17 @@ from notifications.webhooks import (
     webhook_test_send,
     webhook_url_check,
 )
+
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class ScheduledJobAdmin(PeriodicTaskAdmin):
+    """django-celery-beat's admin, whose actions (enable, disable, run now) declare no
+    permission: only those who may change a job get them."""
+
+    def get_actions(self, request):
+        return super().get_actions(request) if self.has_change_permission(request) else {}
 
 
 class DeliveryInline(admin.TabularInline):
