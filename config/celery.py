@@ -44,6 +44,13 @@ def _forget_request_id(task, **kwargs):
         clear_guid()
 
 
+@task_postrun.connect
+def _count_task(task, state=None, **kwargs):
+    from config import metrics  # loads Django's settings, which are ready when tasks run
+
+    metrics.task_counted(task=task.name, state=state or "UNKNOWN")
+
+
 def task_queue(name: str, *args) -> None:
     """Queue the task registered as `name`, as its .delay() would (in-process where tasks
     run eagerly). Services queue tasks by name: importing a tasks module would make every

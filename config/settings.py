@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "config.health.LivenessMiddleware",
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.BodySizeLimitMiddleware",
@@ -469,3 +470,21 @@ LOGGING = {
         "django_guid": {"level": "WARNING"},
     },
 }
+
+# --- Observability (SPEC §8; config/metrics.py, config/observability.py) -----
+
+# /metrics answers Prometheus text to `Authorization: Bearer <METRICS_TOKEN>`; unset, the
+# page is a 404 and requests are not timed.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The folder where every process (gunicorn and Celery workers) writes its series, summed by
+# /metrics; prometheus-client reads the same variable. Empty it before the processes start.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+# Set, traces go out over OTLP/HTTP (opentelemetry's own variables, OTEL_SERVICE_NAME etc.,
+# apply); unset, nothing is instrumented.
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
+# Set, errors go to Sentry with no personal data (config/observability.py scrubs them).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.observability import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=DJANGO_ENV)

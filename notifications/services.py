@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from config import metrics
 from config.celery import task_queue
 from notifications.errors import UnknownKind
 from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
@@ -82,6 +83,7 @@ def notify(
         if not dedupe_key:
             raise
         return None
+    metrics.notification_counted(channel="inbox", result="written")
     if _wants_email(user=recipient, kind=kind):
         delivery = Delivery.objects.create(notification=notification, to=recipient.email)
         # robust: a broker that is down must not undo the change; the sweep sends it later.
@@ -395,11 +397,13 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
             delivery.status = Delivery.Status.FAILED
             delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
         delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+        metrics.notification_counted(channel="email", result=delivery.status)
         return False
     delivery.status = Delivery.Status.SENT
     delivery.sent_at = timezone.now()
     delivery.last_error = ""
     delivery.save(update_fields=["status", "sent_at", "last_error"])
+    metrics.notification_counted(channel="email", result="sent")
     return True
 
 
