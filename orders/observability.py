@@ -1,6 +1,9 @@
-"""Orders counted for /metrics (orderly_orders_total{event}), after their change commits."""
+"""What orders adds to /metrics: orders counted by event after their change commits
+(orderly_orders_total{event}), and the refunds failing, read at scrape time."""
 
 from django.dispatch import receiver
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from config import metrics
 from orders.models import Order, Refund
@@ -25,3 +28,21 @@ def count_order_event(sender, from_status, to_status, **kwargs):
 @receiver(payment_refunded, sender=Refund, dispatch_uid="orders.count_refund")
 def count_refund(sender, **kwargs):
     metrics.order_counted("refunded")
+
+
+class RefundsCollector(Collector):
+    """orderly_refunds_failing: refunds whose last attempt failed (retried, or given up)."""
+
+    def collect(self):
+        failing = Refund.objects.exclude(
+            status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]
+        ).count()
+        yield GaugeMetricFamily(
+            "orderly_refunds_failing",
+            "Refunds whose last attempt at the provider failed.",
+            value=failing,
+        )
+
+
+def register() -> None:
+    metrics.scrape_collector_register(RefundsCollector())

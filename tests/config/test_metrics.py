@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from config.celery import app as celery_app
 from notifications.models import Delivery, Notification
-from orders.models import Order
+from orders.models import Order, Refund
 from orders.services.transitions import order_cancel, order_transition, orders_expire_unpaid
 from tests.factories import UserFactory, fulfilment_staff, place_order
 from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
@@ -80,6 +80,7 @@ def test_every_series_of_the_spec_is_served(client, metrics_on):
         "orderly_webhook_deliveries",
         "orderly_celery_tasks",
         "orderly_job_last_success_timestamp_seconds",
+        "orderly_refunds_failing",
     ]:
         assert name in served, name
 
@@ -203,6 +204,14 @@ def test_the_outbox_backlog_and_its_age_are_read_at_scrape_time(client, metrics_
     served = scrape(client)
     assert served["orderly_outbox_backlog"][0].value == 0
     assert served["orderly_outbox_oldest_seconds"][0].value == 0
+
+
+def test_failing_refunds_are_read_at_scrape_time(client, metrics_on):
+    order = place_order()
+    payment = start_payment(order)
+    Refund.objects.create(payment=payment, amount=order.total, key="r-1", status="failed")
+
+    assert scrape(client)["orderly_refunds_failing"][0].value == 1
 
 
 # --- Celery ------------------------------------------------------------------------------------
