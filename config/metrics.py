@@ -109,8 +109,11 @@ def scrape_collector_register(collector: Collector) -> None:
 
 
 def _route(request: HttpRequest) -> str:
+    """The URL pattern that answered; a regular expression's (DRF's routers) without ^ $."""
     match = getattr(request, "resolver_match", None)
-    return "/" + match.route if match is not None else "unmatched"
+    if match is None:
+        return "unmatched"
+    return "/" + match.route.removeprefix("^").removesuffix("$")
 
 
 class MetricsMiddleware:

@@ -105,6 +105,9 @@ def test_requests_are_counted_by_url_pattern_never_by_path(client, metrics_on):
     assert f'route="{route}"' in text
     assert 'route="unmatched",status="404"' in text
     assert order.number not in text
+    client.get("/api/v1/orders/")  # a DRF router's pattern is a regular expression
+    text = client.get("/metrics", headers=AUTH).content.decode()
+    assert 'route="/api/v1/orders/",status="200"' in text
     assert "no-such-page" not in text
 
 
