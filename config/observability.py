@@ -76,6 +76,10 @@ def sentry_scrub(event, hint):
     """Sentry's before_send (and before_send_transaction): the event without personal data."""
     event = _scrub(event)
     event.pop("user", None)
+    for crumb in (event.get("breadcrumbs") or {}).get("values", []):
+        if crumb.get("category") == "redis":  # cache keys name sessions: keep the command
+            crumb["message"] = str(crumb.get("message", "")).split(" ", 1)[0]
+            crumb.pop("data", None)
     return event
 
 
