@@ -402,6 +402,11 @@ if not Decimal(0) <= DELIVERY_TAX_RATE <= 1:
         f"DELIVERY_TAX_RATE is a fraction from 0 to 1 (0.20 for 20%), not {DELIVERY_TAX_RATE}."
     )
 TAX_LABEL = env.str("TAX_LABEL", default="VAT")
+# The seller on VAT invoices and credit notes (copied onto each one when it is issued).
+# SHOP_ADDRESS may hold newlines; SHOP_VAT_NUMBER empty leaves the line off.
+SHOP_LEGAL_NAME = env.str("SHOP_LEGAL_NAME", default=f"{SHOP_NAME} Ltd")
+SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")
+SHOP_VAT_NUMBER = env.str("SHOP_VAT_NUMBER", default="")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 # Slots are created from the opening hours this many days ahead, and booking a slot closes
 # this many minutes before it starts.
@@ -467,5 +472,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -23,6 +23,7 @@ from orders.models import Order, Payment, PaymentEvent, Refund
 from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
+from orders.services.invoices import credit_note_issue, invoice_issue
 from orders.services.transitions import order_transition
 from orders.signals import payment_refunded
 
@@ -163,6 +164,7 @@ def _apply(*, order: Order, payment: Payment, event: ProviderEvent) -> str:
             by=None,
             note=f"Paid through {payment.provider} ({payment.reference}).",
         )
+        invoice_issue(order=order, payment=payment)
         return Outcome.APPLIED
     refund_request(
         payment=payment,
@@ -187,6 +189,7 @@ def refund_request(*, payment: Payment, reason: str) -> Refund:
         },
     )
     if created:
+        credit_note_issue(refund=refund)
         # robust: a broker that is down leaves the refund due, and retry_due_refunds makes it.
         transaction.on_commit(
             lambda: task_queue("orders.tasks.refund_execute", refund.pk), robust=True
