@@ -124,7 +124,7 @@ def test_the_period_csv_leaves_out_other_days_and_asks_for_a_period_first(client
     _paid(client)
     yesterday = timezone.localdate() - timedelta(days=1)
 
-    header, total = _csv(client, start=yesterday.isoformat(), end=yesterday.isoformat())
+    _, total = _csv(client, start=yesterday.isoformat(), end=yesterday.isoformat())
     assert total[:2] == ["TOTAL", "0 documents"]
     form = client.get("/admin/orders/invoice/accounts/").content.decode()
     assert 'name="start"' in form and "Download CSV" in form
