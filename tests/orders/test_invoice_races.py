@@ -4,7 +4,7 @@ threads at once get consecutive numbers, and one that rolls back leaves no gap."
 import time
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from orders.models import CreditNote, Invoice, Order
@@ -104,3 +104,19 @@ def test_paid_orders_cancelled_at_once_get_consecutive_credit_note_numbers():
     assert {note.invoice.order_id for note in CreditNote.objects.select_related("invoice")} == {
         order.pk for order, _ in paying
     }
+
+
+def test_postgresql_itself_refuses_to_change_or_delete_an_issued_invoice():
+    paying = _orders_waiting_for_payment(1)
+    payment_apply_event(provider="sandbox", event=_event(paying[0][1], 0))
+    order_cancel(order=Order.objects.get(pk=paying[0][0].pk), by=paying[0][0].user)
+
+    for table in ["orders_invoice", "orders_invoiceline", "orders_creditnote"]:
+        for sql in [f"UPDATE {table} SET net = 0", f"DELETE FROM {table}"]:
+            with (
+                pytest.raises(IntegrityError, match="never changes"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
+    assert Invoice.objects.get().gross == paying[0][0].total
