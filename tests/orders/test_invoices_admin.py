@@ -127,7 +127,10 @@ def test_the_period_csv_leaves_out_other_days_and_asks_for_a_period_first(client
     _, total = _csv(client, start=yesterday.isoformat(), end=yesterday.isoformat())
     assert total[:2] == ["TOTAL", "0 documents"]
     form = client.get("/admin/orders/invoice/accounts/").content.decode()
-    assert 'name="start"' in form and "Download CSV" in form
+    last_month_ends = timezone.localdate().replace(day=1) - timedelta(days=1)
+    assert f'name="start" value="{last_month_ends.replace(day=1).isoformat()}"' in form
+    assert f'name="end" value="{last_month_ends.isoformat()}"' in form
+    assert "Download CSV" in form
     refused = client.get(
         "/admin/orders/invoice/accounts/", {"start": "2026-02-01", "end": "2026-01-01"}
     ).content.decode()
