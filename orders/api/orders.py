@@ -1,4 +1,4 @@
-"""Orders API: checkout (POST), the customer's orders, cancel, and staff transitions."""
+"""Orders API: checkout (POST), the customer's orders, cancel, staff transitions, the invoice."""
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes

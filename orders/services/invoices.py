@@ -263,13 +263,14 @@ def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditN
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes:
-    """The invoice as a PDF, rendered by WeasyPrint from templates/orders/invoice.html.
+    """The invoice as a PDF, rendered by WeasyPrint from templates/orders/invoice.html (and
+    its stylesheet, invoice.css).
 
     Pass an invoice from orders.selectors.invoices (its lines and credit notes prefetched).
     Only what the invoice copied is shown, so the same invoice always gives the same pages.
     """
     # WeasyPrint loads Pango when imported: only the code that renders a PDF pays for it.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     lines = list(invoice.lines.all())
     html = render_to_string(
@@ -283,7 +284,8 @@ def invoice_pdf(*, invoice: Invoice) -> bytes:
             "shop_name": settings.SHOP_NAME,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    stylesheet = CSS(string=render_to_string("orders/invoice.css"))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
 
 
 def _percent(rate: Decimal) -> str:
