@@ -47,7 +47,7 @@ CUSTOMER_KINDS = [
     Kind.ORDER_REFUNDED,
     Kind.SLOT_REMINDER,
 ]
-MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT]
+MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT, Kind.PAYMENT_PROBLEM]
 REMINDER_AHEAD = timedelta(hours=1)
 LIVE = [
     Order.Status.PAID,
@@ -174,7 +174,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         money_note = (
             f"Your payment of {money(order.total)} will be refunded in full to the card "
             "you paid with."
-            if order.paid_at
+            if order.paid_at and order.total > 0
             else "You were not charged."
         )
         tell(
@@ -193,17 +193,34 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         _low_stock_clear(order=order)
 
 
-def order_refunded_notify(*, order: Order, amount: Decimal) -> None:
+def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
+    """The customer hears of each refund made: its amount, of what, and of how much paid."""
+    what = ", ".join(f"{item['quantity']} x {item['name']}" for item in lines)
+    part = f" for {what}" if what else ""
+    if amount < order.total:
+        part += f" (part of the {money(order.total)} you paid)"
     notify(
         recipient=order.user,
         kind=Kind.ORDER_REFUNDED,
         title=f"Refund for order {order.number}",
         body=(
-            f"We refunded {money(amount)} to the card you paid with. It can take a few "
+            f"We refunded {money(amount)}{part} to the card you paid with. It can take a few "
             "days to show on your statement."
         ),
         link=order.get_absolute_url(),
     )
+
+
+def managers_tell_payment_problem(*, order: Order, problem: str) -> None:
+    """Money a person must look at (a payment of the wrong amount, a refund given up)."""
+    for manager in users_with_permission(permissions.REFUND):
+        notify(
+            recipient=manager,
+            kind=Kind.PAYMENT_PROBLEM,
+            title=f"Payment problem on order {order.number}",
+            body=problem,
+            link=f"/admin/orders/order/{order.pk}/change/",
+        )
 
 
 def _order_product_ids(order: Order) -> QuerySet:
@@ -233,11 +250,14 @@ def _low_stock_check(*, order: Order) -> None:
 
 
 def _low_stock_clear(*, order: Order) -> None:
-    """Stock that came back above the threshold may be reported again when it next falls."""
+    low_stock_rearm(product_ids=_order_product_ids(order))
+
+
+def low_stock_rearm(*, product_ids) -> None:
+    """Stock that came back above the threshold (an order given back, a restock) may be
+    reported again when it next falls."""
     LowStockAlert.objects.filter(
-        product__in=Product.objects.filter(
-            pk__in=_order_product_ids(order), stock__gt=F("low_stock_threshold")
-        )
+        product__in=Product.objects.filter(pk__in=product_ids, stock__gt=F("low_stock_threshold"))
     ).delete()
 
 
@@ -463,6 +483,8 @@ def preference_kinds(*, user: User) -> list[str]:
         kinds.append(Kind.LOW_STOCK)
     if user.has_perm(permissions.DASHBOARD):
         kinds.append(Kind.DAILY_REPORT)
+    if user.has_perm(permissions.REFUND):
+        kinds.append(Kind.PAYMENT_PROBLEM)
     return kinds
 
 

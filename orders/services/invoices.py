@@ -184,16 +184,39 @@ class _Left:
     untouched: bool
 
 
+def _chosen_lines(*, refund: Refund, left: list[_Left], amount: Decimal) -> list | None:
+    """(share, quantity) per invoice line from the order lines the refund names, or None
+    when it names none or its lines do not make up `amount` (a refund split over payments)."""
+    chosen: dict[int, tuple[Decimal, int]] = {}
+    for item in refund.lines:
+        share, quantity = chosen.get(item["line"], (ZERO, 0))
+        chosen[item["line"]] = (share + Decimal(item["amount"]), quantity + item["quantity"])
+    by_order_line = {item.line.order_line_id: item for item in left if item.line.order_line_id}
+    if not chosen or not chosen.keys() <= by_order_line.keys():
+        return None
+    shares = [chosen.get(item.line.order_line_id, (ZERO, None)) for item in left]
+    if sum((share for share, _ in shares), ZERO) != amount:
+        return None
+    if any(share > item.gross for (share, _), item in zip(shares, left, strict=True)):
+        return None
+    return shares
+
+
 def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditNote | None:
     """Issue the credit note of a refund just recorded (in its transaction), naming the
-    invoice of the payment refunded. None when that payment paid no invoice (a payment
-    refunded because it came too late or did not match) or nothing is left to credit.
+    invoice of the payment refunded. None for a refund of money that never paid the order
+    (late, twice, or of the wrong amount: that payment has no invoice) or when nothing is
+    left to credit.
 
     What is left of each invoice line is credited: all of it when the refund is all that is
-    left (a whole order refunded), otherwise the refund spread over the lines in proportion
-    to what is left of them, in cents that add up, each share's tax in the line's own
-    proportion.
+    left (a whole order refunded); the lines the refund names, with their amounts and
+    quantities, when it names them; otherwise the refund spread over the lines in
+    proportion to what is left of them, in cents that add up. A share of a line carries the
+    line's tax in proportion (rounded half-up); the last share of a line carries what is
+    left of its tax, so the credit notes of an invoice never credit more tax than it had.
     """
+    if not refund.of_sale:
+        return None
     invoice = Invoice.objects.filter(payment_id=refund.payment_id).first()
     if invoice is None:
         return None
@@ -212,37 +235,31 @@ def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditN
     amount = min(money(refund.amount), remaining)
     if amount <= 0:
         return None
-    drafts = []
     if amount == remaining:
-        for item in left:
-            if item.gross:
-                drafts.append(
-                    CreditNoteLine(
-                        invoice_line=item.line,
-                        description=item.line.description,
-                        quantity=item.line.quantity if item.untouched else None,
-                        net=item.net,
-                        tax_rate=item.line.tax_rate,
-                        tax=item.tax,
-                        gross=item.gross,
-                    )
-                )
+        shares = [(item.gross, item.line.quantity if item.untouched else None) for item in left]
     else:
-        shares = allocate(amount, [item.gross for item in left])
-        for item, share in zip(left, shares, strict=True):
-            if share:
-                tax = money(share * item.tax / item.gross) if item.gross else ZERO
-                drafts.append(
-                    CreditNoteLine(
-                        invoice_line=item.line,
-                        description=item.line.description,
-                        quantity=None,
-                        net=share - tax,
-                        tax_rate=item.line.tax_rate,
-                        tax=tax,
-                        gross=share,
-                    )
-                )
+        shares = _chosen_lines(refund=refund, left=left, amount=amount) or [
+            (share, None) for share in allocate(amount, [item.gross for item in left])
+        ]
+    drafts = []
+    for item, (share, quantity) in zip(left, shares, strict=True):
+        if not share:
+            continue
+        if share == item.gross:
+            tax = item.tax
+        else:
+            tax = money(share * item.tax / item.gross) if item.gross else ZERO
+        drafts.append(
+            CreditNoteLine(
+                invoice_line=item.line,
+                description=item.line.description,
+                quantity=quantity,
+                net=share - tax,
+                tax_rate=item.line.tax_rate,
+                tax=tax,
+                gross=share,
+            )
+        )
     note = CreditNote.objects.create(
         number=document_number_next(counter=counter),
         invoice=invoice,

@@ -13,6 +13,7 @@ from notifications.models import Delivery
 from notifications.services import delivery_send
 from orders.models import CreditNote, Invoice, Order, Payment, Refund
 from orders.services.invoices import credit_note_issue, invoice_issue
+from orders.services.refunds import order_refund
 from orders.services.transitions import order_cancel
 from tests.factories import (
     CouponFactory,
@@ -196,21 +197,37 @@ def test_a_payment_that_came_too_late_is_refunded_without_a_credit_note(client):
     assert not CreditNote.objects.exists()
 
 
-def test_a_part_refund_credits_a_share_of_each_line_with_its_tax(client, basket):
-    order = _paid(client, products=basket, quantity=2)  # 7.90 at 0%, 8.50 at 20%
-    payment = Payment.objects.get(order=order)
-    part = Refund.objects.create(payment=payment, amount=D("5.00"), reason="Squashed", key="k1")
+def test_refunds_of_an_amount_then_of_lines_then_the_rest_credit_the_invoice_exactly(
+    client, basket
+):
+    order = _paid(client, products=basket, quantity=2)  # 7.90 at 0%, 8.50 at 20% (VAT 1.42)
+    manager = _manager()
+    wine_line = order.lines.get(product_name="Elderflower pressé")
 
-    note = credit_note_issue(refund=part)
+    (amount,) = order_refund(order=order, by=manager, amount=D("5.00"))
+    (wine,) = order_refund(order=order, by=manager, lines={wine_line.pk: 1})
+    order_cancel(order=Order.objects.get(pk=order.pk), by=manager)
 
-    assert note.number == f"CN-{YEAR}-000001"
+    first, second, last = CreditNote.objects.order_by("number")
+    assert [note.number for note in (first, second, last)] == [
+        f"CN-{YEAR}-00000{n}" for n in (1, 2, 3)
+    ]
+    assert (first.refund, second.refund) == (amount, wine)
     # 5.00 over 7.90 and 8.50: 2.4085 and 2.5915, the cent to the larger remainder: 2.41 and
     # 2.59; the wine's share carries the line's tax in proportion: 2.59 x 1.42 / 8.50 = 0.43
-    assert list(note.lines.values_list("quantity", "net", "tax", "gross")) == [
+    assert list(first.lines.values_list("quantity", "net", "tax", "gross")) == [
         (None, D("2.41"), D("0.00"), D("2.41")),
         (None, D("2.16"), D("0.43"), D("2.59")),
     ]
-    assert (note.net, note.tax, note.gross) == (D("4.57"), D("0.43"), D("5.00"))
+    # one bottle of two: 4.25, its VAT 4.25 x 1.42 / 8.50 = 0.71
+    assert list(second.lines.values_list("description", "quantity", "tax", "gross")) == [
+        ("Elderflower pressé", 1, D("0.71"), D("4.25")),
+    ]
+    invoice = Invoice.objects.get(order=order)
+    notes = (first, second, last)
+    assert sum(note.gross for note in notes) == invoice.gross == order.total
+    assert sum(note.tax for note in notes) == invoice.tax
+    assert last.tax == D("0.28")  # 1.42 - 0.43 - 0.71: never more VAT than the invoice had
 
 
 def test_a_refund_over_what_the_invoice_holds_credits_the_invoice_exactly(client, basket):

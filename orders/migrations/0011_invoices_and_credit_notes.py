@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0008_search_trigram_cost'),
+        ('orders', '0010_order_refunds_partial_and_payment_replay'),
     ]
 
     operations = [
