@@ -9,6 +9,7 @@ import hashlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import babel.numbers
 import environ
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.BodySizeLimitMiddleware",
     "config.middleware.HostileInputMiddleware",
+    "config.middleware.JsonErrorBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,22 +131,52 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+
+
+def _redis_database(url: str) -> tuple[str, int]:
+    """(host:port, database number) of a redis:// URL."""
+    parts = urlsplit(url)
+    return parts.netloc.rsplit("@", 1)[-1], int(parts.path.strip("/") or 0)
+
+
+# The cache has a Redis database of its own: cache.clear() (FLUSHDB) must never drop the
+# Celery broker's queued tasks. Unset, it is REDIS_URL's database number plus 8 (of 16).
+CACHE_URL = env.str(
+    "CACHE_URL",
+    default=REDIS_URL
+    and urlunsplit(
+        urlsplit(REDIS_URL)._replace(path=f"/{(_redis_database(REDIS_URL)[1] + 8) % 16}")
+    ),
+)
+# Seconds a cache call waits for Redis, and how long a Redis that did not answer is then
+# skipped (config/cache.py's circuit breaker).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=5)
+if CACHE_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, throttles and rate limits degrade, logged.
             "BACKEND": "config.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="orderly"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "CONNECTION_POOL_CLASS": "config.cache.BreakerConnectionPool",
+                "CONNECTION_POOL_KWARGS": {"breaker_seconds": CACHE_BREAKER_SECONDS},
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache"
 
 # Sessions (and app session tokens, which are sessions) are rows, read through the cache:
-# a signed-in request reads Redis, not the table. Ending a session deletes both.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# a signed-in request reads Redis, not the table. Ending a session deletes the cached copy
+# first and fails (503) while Redis cannot confirm it (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 
 # --- Accounts ---------------------------------------------------------------
 
@@ -200,6 +232,9 @@ if env.str("EMAIL_URL", default="").startswith("filemail:///"):
     # filemail:///var/mail/shop names an absolute folder; django-environ drops its first "/".
     EMAIL_CONFIG["EMAIL_FILE_PATH"] = "/" + EMAIL_CONFIG["EMAIL_FILE_PATH"].lstrip("/")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection or reply may take: a hung mail server fails the send (counted,
+# retried later) instead of holding a worker.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Orderly <shop@orderly.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -332,6 +367,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# Every task's time limit: at the soft one the task gets SoftTimeLimitExceeded (an attempt
+# that failed, recorded as any other), at the hard one its worker process is replaced.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must be above 0 and below CELERY_TASK_TIME_LIMIT."
+    )
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -355,6 +398,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "store_processed": False,
     }
+if (
+    CACHE_URL
+    and CELERY_BROKER_URL.startswith("redis")
+    and (_redis_database(CACHE_URL) == _redis_database(CELERY_BROKER_URL))
+):
+    raise ImproperlyConfigured(
+        "CACHE_URL and the Celery broker share a Redis database, so clearing the cache would "
+        "drop queued tasks: give CACHE_URL another database number (or leave it unset)."
+    )
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Workers and beat log through Django's LOGGING (JSON in production, with the request id).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -458,7 +510,10 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "skip_open_circuit": {"()": "config.cache.SkipOpenCircuit"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
         "json": {
@@ -486,5 +541,6 @@ LOGGING = {
         # WeasyPrint logs each step of every PDF at INFO; its warnings still show.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "config.cache": {"filters": ["skip_open_circuit"]},
     },
 }
