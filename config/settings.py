@@ -35,8 +35,11 @@ if not SECRET_KEY:
 
 # The shop's name, in pages, email subjects and authenticator apps.
 SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
-# Where the shop is served, for the links in emails (sent by workers, with no request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the shop is served, for every link in emails (sent by workers, with no request).
+# Unset, it is where `make run` serves (HOST and PORT); production must name it.
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://{env.str('HOST', '127.0.0.1')}:{env.int('PORT', 8000)}"
+).rstrip("/")
 
 # Proxies in front of the app (the PaaS router) that append to X-Forwarded-For; the
 # client's address is the entry this many from the right, for DRF's throttles and
@@ -213,7 +216,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"confirm_email": "3/3m/key"}
 # The code typed in the session (or app token) that asked for it signs the user in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
+# allauth's emails name SHOP_NAME (subject and body) and link to SITE_URL, not the host a
+# request came in on.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 # allauth's own OpenAPI description of the app API, at /_allauth/openapi.html (and .json).
@@ -241,6 +246,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -----------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# One date and time format everywhere (admin too), a 24-hour clock: config/formats/.
+FORMAT_MODULE_PATH = "config.formats"
 # A phone number written without "+country" is read as British, and shown as +44 20 7946 0000.
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
@@ -429,6 +436,11 @@ if not DEBUG:
                 not REDIS_URL or CELERY_TASK_ALWAYS_EAGER,
             ),
             (
+                "SITE_URL",
+                "the shop's public address, for the links in emails",
+                not env.str("SITE_URL", default=""),
+            ),
+            (
                 "EMAIL_URL",
                 "a real mail server, not the console",
                 EMAIL_CONFIG["EMAIL_BACKEND"].split(".")[-2] in {"console", "locmem", "dummy"},
@@ -479,6 +491,19 @@ PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
 if PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
     raise ImproperlyConfigured(
         f"PAYMENT_PROVIDER={PAYMENT_PROVIDER!r} is not a payment provider: use sandbox or stripe."
+    )
+# The sandbox marks orders paid with no money taken: production runs it only when both
+# PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true say so (a demo or staging shop).
+ALLOW_SANDBOX_PAYMENTS = env.bool("ALLOW_SANDBOX_PAYMENTS", default=False)
+if (
+    not DEBUG
+    and PAYMENT_PROVIDER == "sandbox"
+    and not (env.str("PAYMENT_PROVIDER", default="") and ALLOW_SANDBOX_PAYMENTS)
+):
+    raise ImproperlyConfigured(
+        "Production (DEBUG=false or DJANGO_ENV=production) will not start on an embedded "
+        "default. Set: PAYMENT_PROVIDER (stripe; the sandbox takes no money, and runs in "
+        "production only with PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true)."
     )
 # Signs the sandbox's webhooks. Unset, it is derived from SECRET_KEY: secret, and stable.
 SANDBOX_WEBHOOK_SECRET = (

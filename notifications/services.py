@@ -116,8 +116,12 @@ def _slot_text(order: Order) -> str:
 
 def _total_text(order: Order) -> str:
     """The total with the tax in it named: "£16.15 incl. £1.94 VAT" (in both pricing modes the
-    total is what the customer pays, tax included)."""
-    return f"{money(order.total)} incl. {money(order.tax)} {settings.TAX_LABEL}"
+    total is what the customer pays, tax included), and the coupon's discount when there is
+    one: "(£1.80 off with coupon WELCOME10)"."""
+    text = f"{money(order.total)} incl. {money(order.tax)} {settings.TAX_LABEL}"
+    if order.discount:
+        text += f" ({money(order.discount)} off with coupon {order.coupon_code})"
+    return text
 
 
 def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:

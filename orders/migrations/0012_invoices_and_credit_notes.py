@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0010_order_refunds_partial_and_payment_replay'),
+        ('orders', '0011_slot_is_open'),
     ]
 
     operations = [
