@@ -3,6 +3,7 @@
 from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
 from orders.models.catalogue import Category, Product
 from orders.models.hours import Closure, OpeningHours
+from orders.models.images import ProductImage
 from orders.models.invoices import (
     CreditNote,
     CreditNoteLine,
@@ -35,6 +36,7 @@ __all__ = [
     "Payment",
     "PaymentEvent",
     "Product",
+    "ProductImage",
     "Refund",
     "Slot",
     "StockMovement",

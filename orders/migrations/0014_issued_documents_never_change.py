@@ -26,7 +26,7 @@ BACKWARD = "".join(f"DROP TRIGGER {table}_unchanged ON {table};\n" for table in 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0012_invoices_and_credit_notes"),
+        ("orders", "0013_invoices_and_credit_notes"),
     ]
 
     operations = [
