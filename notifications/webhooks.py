@@ -33,6 +33,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from requests.adapters import HTTPAdapter
 
+from config import metrics
 from config.celery import task_queue
 from notifications.errors import WebhookEventsInvalid, WebhookURLRefused
 from notifications.models import (
@@ -442,6 +443,7 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> b
         delivery.next_attempt_at = None
         delivery.save(update_fields=[*fields, "delivered_at", "next_attempt_at"])
         endpoint.exclude(consecutive_failures=0).update(consecutive_failures=0)
+        metrics.WEBHOOK_DELIVERIES.labels(Status.DELIVERED).inc()
         return True
     logger.warning(
         "Webhook delivery %s to endpoint %s failed (attempt %s): %s",
@@ -462,6 +464,7 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> b
         delivery.save(update_fields=[*fields, "next_attempt_at"])
         endpoint.update(consecutive_failures=F("consecutive_failures") + 1)
         _pause_if_failing(endpoint_id=delivery.endpoint_id, now=later)
+    metrics.WEBHOOK_DELIVERIES.labels(delivery.status).inc()
     return False
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from notifications.models import Kind, Notification, WebhookDelivery, WebhookEndpoint
 from notifications.webhooks import (
@@ -130,6 +131,10 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+def _attempts(result: str) -> float:
+    return REGISTRY.get_sample_value("orderly_webhook_deliveries_total", {"result": result}) or 0.0
+
+
 def _due_now():
     """The wait of every retrying delivery is over."""
     WebhookDelivery.objects.filter(status=D.RETRYING).update(next_attempt_at=timezone.now())
@@ -235,6 +240,8 @@ def test_two_workers_holding_the_same_delivery_send_it_once(receiver):
 
 
 def test_a_500_is_tried_again_after_the_wait_and_then_delivered(receiver, committed):
+    retried = _attempts("retrying")
+    delivered = _attempts("delivered")
     server = receiver([500, 200])
     endpoint = webhook_endpoint_create(url=server.url, events=["order.placed"])
     with committed():
@@ -254,6 +261,8 @@ def test_a_500_is_tried_again_after_the_wait_and_then_delivered(receiver, commit
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (D.DELIVERED, 2, 200)
     endpoint.refresh_from_db()
     assert endpoint.consecutive_failures == 0
+    assert _attempts("retrying") == retried + 1
+    assert _attempts("delivered") == delivered + 1
     first, second = (headers["Orderly-Event-Id"] for headers, _ in server.requests)
     assert first == second == str(delivery.event_id)
 
