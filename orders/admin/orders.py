@@ -1,7 +1,5 @@
 """Admin for orders and coupons. Status changes go through the services, never a form field."""
 
-import csv
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -13,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from config.csv import csv_writer
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin, apply_each
 from orders.admin.payments import PaymentInline
@@ -79,7 +78,7 @@ class _Echo:
 
 
 def _csv_rows(orders):
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     yield writer.writerow([label for _, label in CSV_COLUMNS])
     for row in orders.values_list(
         *("slot__starts_at" if name == "slot_starts_at" else name for name, _ in CSV_COLUMNS)
