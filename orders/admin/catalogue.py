@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.errors import ApplicationError
+from config.validators import single_line
 from orders.admin.common import ServiceSaveAdmin
 from orders.models import Category, Product, StockMovement
 from orders.services.catalogue import product_save
@@ -82,7 +83,7 @@ class StockAdjustForm(forms.Form):
         help_text="How many to add; a negative number takes away (e.g. -3).",
     )
     reason = forms.ChoiceField(choices=StockMovement.Reason.choices)
-    note = forms.CharField(max_length=200, required=False)
+    note = forms.CharField(max_length=200, required=False, validators=[single_line])
 
 
 @admin.register(Product)

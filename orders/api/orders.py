@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from config.validators import single_line
 from orders import permissions
 from orders.api.filters import DayFilter
 from orders.models import Order, OrderEvent, OrderLine, Slot
@@ -143,16 +144,22 @@ class CheckoutInputSerializer(serializers.Serializer):
         default=None,
         help_text="One of your addresses for delivery; null for pickup.",
     )
-    coupon = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    coupon = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", validators=[single_line]
+    )
 
 
 class CancelInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[single_line]
+    )
 
 
 class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Order.Status.choices)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[single_line]
+    )
 
 
 class OrderFilter(django_filters.FilterSet):

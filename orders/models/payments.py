@@ -7,6 +7,7 @@ orders.services.payments is the only writer. A provider event is applied once: i
 from django.db import models
 from django.db.models import Q
 
+from config.validators import single_line
 from orders.models.orders import Order
 
 
@@ -94,7 +95,7 @@ class Refund(models.Model):
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="refund")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
-    reason = models.CharField(max_length=200)
+    reason = models.CharField(max_length=200, validators=[single_line])
     key = models.CharField(max_length=100, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reference = models.CharField(max_length=255, blank=True, help_text="The provider's refund id.")
