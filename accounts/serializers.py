@@ -5,9 +5,10 @@ from rest_framework import serializers
 
 from accounts.models import ADDRESS_FIELDS, Address, User
 from accounts.selectors import user_email_verified
+from config.serializers import ModelSerializer, TextField
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ModelSerializer):
     email_verified = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     phone = PhoneNumberField(
@@ -37,7 +38,7 @@ class CountryCodeField(CountryField):
             self.fail("invalid_choice", input=data)
 
 
-class AddressSerializer(CountryFieldMixin, serializers.ModelSerializer):
+class AddressSerializer(CountryFieldMixin, ModelSerializer):
     phone = PhoneNumberField(
         required=False, allow_blank=True, help_text="International (+44 20 7946 0000) or British."
     )
@@ -55,6 +56,6 @@ class AddressSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
 
 class PasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(
+    password = TextField(
         write_only=True, trim_whitespace=False, help_text="The account's current password."
     )

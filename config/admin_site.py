@@ -1,18 +1,39 @@
-"""The admin site: Django's, refusing a date hierarchy off the calendar with a 400.
+"""The admin site: Django's, refusing with a 400 the query parameters its pages would crash
+on.
 
 Every admin page goes through AdminSite.admin_view, so this is the one place the admin's
-date query parameters (`<field>__year`, `__month`, `__day`) are read before Django's
-ChangeList turns them into datetimes and a day after (an OverflowError at year 9999).
+query parameters are read first: a date hierarchy (`<field>__year`, `__month`, `__day`)
+before Django's ChangeList turns it into datetimes and a day after (an OverflowError at year
+9999), and an id no database column holds before a filter or an add page's initial value
+looks it up (an OverflowError on SQLite).
 """
 
 from datetime import date
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import QueryDict
 
 from config.forms import FIRST_DAY, LAST_DAY
 from config.views import error_reply
+
+# A 64-bit integer has at most 19 digits.
+MAX_ID_DIGITS = 18
+
+
+def huge_number_problem(query: QueryDict) -> tuple[str, str] | None:
+    """(the parameter, why) for a whole number longer than any id; the search box is text."""
+    for key, value in query.items():
+        digits = value.removeprefix("-")
+        if (
+            key != SEARCH_VAR
+            and digits.isascii()
+            and digits.isdigit()
+            and len(digits) > MAX_ID_DIGITS
+        ):
+            return key, f"{key}: give a number of at most {MAX_ID_DIGITS} digits."
+    return None
 
 
 def date_hierarchy_problem(query: QueryDict) -> tuple[str, str] | None:
@@ -45,7 +66,7 @@ class ShopAdminSite(admin.AdminSite):
 
         @wraps(checked)
         def inner(request, *args, **kwargs):
-            if problem := date_hierarchy_problem(request.GET):
+            if problem := huge_number_problem(request.GET) or date_hierarchy_problem(request.GET):
                 field, detail = problem
                 return error_reply(request, 400, detail=detail, code="invalid_input", field=field)
             return checked(request, *args, **kwargs)

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from config.serializers import TextField
 from config.validators import single_line
 from orders import permissions
 from orders.api.filters import DayFilter
@@ -144,20 +145,20 @@ class CheckoutInputSerializer(serializers.Serializer):
         default=None,
         help_text="One of your addresses for delivery; null for pickup.",
     )
-    coupon = serializers.CharField(
+    coupon = TextField(
         max_length=32, required=False, allow_blank=True, default="", validators=[single_line]
     )
 
 
 class CancelInputSerializer(serializers.Serializer):
-    note = serializers.CharField(
+    note = TextField(
         max_length=500, required=False, allow_blank=True, default="", validators=[single_line]
     )
 
 
 class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Order.Status.choices)
-    note = serializers.CharField(
+    note = TextField(
         max_length=500, required=False, allow_blank=True, default="", validators=[single_line]
     )
 
