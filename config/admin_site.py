@@ -13,6 +13,8 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from config.forms import FIRST_DAY, LAST_DAY
@@ -72,3 +74,21 @@ class ShopAdminSite(admin.AdminSite):
             return checked(request, *args, **kwargs)
 
         return inner
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, showing nothing chosen for a value that is no id of the
+    list (an add page's ?category=abc, or a refused form posted back): Django's own passes the
+    value as typed to the database, a ValueError."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        return super().optgroups(name, [v for v in value if _is_id(target, v)], attr)
+
+
+def _is_id(field, value) -> bool:
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return False
+    return not isinstance(value, int) or abs(value) < 2**63

@@ -18,7 +18,6 @@ class TextField(serializers.CharField):
 # DRF's ModelSerializer, with a model's text fields read as TextField. (No docstring:
 # drf-spectacular would print it as the description of every serializer built on it.)
 class ModelSerializer(serializers.ModelSerializer):
-
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: TextField,

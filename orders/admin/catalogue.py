@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.admin_site import CheckedAutocompleteSelect
 from config.errors import ApplicationError
 from config.validators import single_line
 from orders.admin.common import ServiceSaveAdmin
@@ -98,6 +99,12 @@ class ProductAdmin(ServiceSaveAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category"]
     list_per_page = 50
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     readonly_fields = ["stock_with_link"]
     inlines = [StockMovementInline]
     fieldsets = [

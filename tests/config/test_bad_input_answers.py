@@ -5,7 +5,7 @@ import json
 import pytest
 
 from accounts.models import Address
-from orders.models import PaymentEvent
+from orders.models import PaymentEvent, Product
 from tests.factories import UserFactory, place_order
 from tests.orders.staff_helpers import role_member
 from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
@@ -140,3 +140,13 @@ def test_an_x_forwarded_for_shorter_than_the_trusted_proxies_is_a_400_naming_it(
     assert page.status_code == 400
     through_both = client.get("/", headers={"X-Forwarded-For": "203.0.113.7, 10.0.0.2"})
     assert through_both.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "9999-12-31", str(10**30)])
+def test_a_product_category_that_is_no_id_is_a_form_error_not_a_crash(client, value):
+    client.force_login(role_member("manager"))
+    posted = client.post("/admin/orders/product/add/", {"category": value, "name": "Tart"})
+    assert posted.status_code == 200
+    assert "category" in posted.context["adminform"].form.errors
+    assert client.get("/admin/orders/product/add/", {"category": value}).status_code in {200, 400}
+    assert not Product.objects.exists()
