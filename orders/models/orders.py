@@ -81,6 +81,18 @@ class Order(models.Model):
     kind = models.CharField(max_length=10, choices=Slot.Kind.choices)
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="orders")
     delivery_address = models.TextField(blank=True, help_text="Copied from the customer's address.")
+    delivery_postcode = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The address's postcode: delivery runs sort by it.",
+        validators=[single_line],
+    )
+    delivery_instructions = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The address's instructions for the driver.",
+        validators=[single_line],
+    )
     contact_name = models.CharField(max_length=150, blank=True, validators=[single_line])
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=32, blank=True, validators=[single_line])

@@ -166,7 +166,7 @@ def checkout_place(
     if slot is None:
         raise SlotUnavailable("There is no such slot.")
     slot_ensure_bookable(slot=slot, now=now)
-    address_text = ""
+    address_text = postcode = instructions = ""
     if slot.kind == Slot.Kind.DELIVERY:
         if address_id is None:
             raise AddressInvalid("Choose a delivery address, or a pickup slot.")
@@ -174,6 +174,7 @@ def checkout_place(
         if address is None:
             raise AddressInvalid("There is no such address in your address book.")
         address_text = address.as_text()
+        postcode, instructions = address.postcode, address.instructions
     elif address_id is not None:
         raise AddressInvalid("This is a pickup slot: orders collected in the shop take no address.")
     slot_reserve(slot=slot)
@@ -192,6 +193,8 @@ def checkout_place(
         kind=slot.kind,
         slot=slot,
         delivery_address=address_text,
+        delivery_postcode=postcode,
+        delivery_instructions=instructions,
         contact_name=user.name,
         contact_email=user.email,
         contact_phone=user.phone,
