@@ -9,7 +9,6 @@ that runs twice sends once; queue_due sends whatever a broker or worker left beh
 
 import io
 import logging
-import smtplib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -45,7 +44,7 @@ CUSTOMER_KINDS = [
     Kind.ORDER_REFUNDED,
     Kind.SLOT_REMINDER,
 ]
-MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT]
+MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT, Kind.PAYMENT_PROBLEM]
 REMINDER_AHEAD = timedelta(hours=1)
 LIVE = [
     Order.Status.PAID,
@@ -57,6 +56,7 @@ DELIVERY_FIRST_RETRY = timedelta(minutes=1)
 DELIVERY_MAX_ATTEMPTS = 8
 DELIVERY_STUCK_AFTER = timedelta(minutes=10)
 SEND_TASK = "notifications.tasks.send_delivery"
+STUCK_ERROR = f"the attempt did not finish within {DELIVERY_STUCK_AFTER}"
 
 
 # --- Writing notifications ------------------------------------------------------------
@@ -113,8 +113,12 @@ def _slot_text(order: Order) -> str:
 
 def _total_text(order: Order) -> str:
     """The total with the tax in it named: "£16.15 incl. £1.94 VAT" (in both pricing modes the
-    total is what the customer pays, tax included)."""
-    return f"{money(order.total)} incl. {money(order.tax)} {settings.TAX_LABEL}"
+    total is what the customer pays, tax included), and the coupon's discount when there is
+    one: "(£1.80 off with coupon WELCOME10)"."""
+    text = f"{money(order.total)} incl. {money(order.tax)} {settings.TAX_LABEL}"
+    if order.discount:
+        text += f" ({money(order.discount)} off with coupon {order.coupon_code})"
+    return text
 
 
 def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
@@ -167,7 +171,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         money_note = (
             f"Your payment of {money(order.total)} will be refunded in full to the card "
             "you paid with."
-            if order.paid_at
+            if order.paid_at and order.total > 0
             else "You were not charged."
         )
         tell(
@@ -186,17 +190,34 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         _low_stock_clear(order=order)
 
 
-def order_refunded_notify(*, order: Order, amount: Decimal) -> None:
+def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
+    """The customer hears of each refund made: its amount, of what, and of how much paid."""
+    what = ", ".join(f"{item['quantity']} x {item['name']}" for item in lines)
+    part = f" for {what}" if what else ""
+    if amount < order.total:
+        part += f" (part of the {money(order.total)} you paid)"
     notify(
         recipient=order.user,
         kind=Kind.ORDER_REFUNDED,
         title=f"Refund for order {order.number}",
         body=(
-            f"We refunded {money(amount)} to the card you paid with. It can take a few "
+            f"We refunded {money(amount)}{part} to the card you paid with. It can take a few "
             "days to show on your statement."
         ),
         link=order.get_absolute_url(),
     )
+
+
+def managers_tell_payment_problem(*, order: Order, problem: str) -> None:
+    """Money a person must look at (a payment of the wrong amount, a refund given up)."""
+    for manager in users_with_permission(permissions.REFUND):
+        notify(
+            recipient=manager,
+            kind=Kind.PAYMENT_PROBLEM,
+            title=f"Payment problem on order {order.number}",
+            body=problem,
+            link=f"/admin/orders/order/{order.pk}/change/",
+        )
 
 
 def _order_product_ids(order: Order) -> QuerySet:
@@ -226,11 +247,14 @@ def _low_stock_check(*, order: Order) -> None:
 
 
 def _low_stock_clear(*, order: Order) -> None:
-    """Stock that came back above the threshold may be reported again when it next falls."""
+    low_stock_rearm(product_ids=_order_product_ids(order))
+
+
+def low_stock_rearm(*, product_ids) -> None:
+    """Stock that came back above the threshold (an order given back, a restock) may be
+    reported again when it next falls."""
     LowStockAlert.objects.filter(
-        product__in=Product.objects.filter(
-            pk__in=_order_product_ids(order), stock__gt=F("low_stock_threshold")
-        )
+        product__in=Product.objects.filter(pk__in=product_ids, stock__gt=F("low_stock_threshold"))
     ).delete()
 
 
@@ -385,16 +409,8 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
     try:
         _email(delivery).send()
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
-        delivery.last_error = str(error)[:2000]
-        if delivery.attempts >= DELIVERY_MAX_ATTEMPTS:
-            delivery.status = Delivery.Status.GAVE_UP
-            delivery.next_attempt_at = None
-        else:
-            delivery.status = Delivery.Status.FAILED
-            delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
-        delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+    except Exception as error:  # noqa: BLE001 - any failure is an attempt (a refused header...)
+        delivery_fail(delivery=delivery, error=str(error) or repr(error), now=now)
         return False
     delivery.status = Delivery.Status.SENT
     delivery.sent_at = timezone.now()
@@ -403,14 +419,40 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+def delivery_fail(*, delivery: Delivery, error: str, now: datetime) -> None:
+    """Record a failed attempt of a claimed delivery: retried after a doubling wait, or
+    given up after DELIVERY_MAX_ATTEMPTS (logged at ERROR: a person must look)."""
+    delivery.last_error = error[:2000]
+    if delivery.attempts >= DELIVERY_MAX_ATTEMPTS:
+        delivery.status = Delivery.Status.GAVE_UP
+        delivery.next_attempt_at = None
+        logger.error(
+            "Delivery %s gave up after %s attempts: %s", delivery.pk, delivery.attempts, error
+        )
+    else:
+        delivery.status = Delivery.Status.FAILED
+        delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
+        logger.warning("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
+    delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+
+
 def deliveries_queue_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """The sweep: queue every delivery still to send (new ones a broker or worker lost,
-    failed ones whose wait is over); one stuck "sending" past DELIVERY_STUCK_AFTER (its
-    worker died) is to send again. Returns how many were queued."""
+    failed ones whose wait is over, and ones stuck "sending" past DELIVERY_STUCK_AFTER).
+    Returns how many were queued."""
     now = now or timezone.now()
-    Delivery.objects.filter(
+    # A stuck attempt failed without a word (its worker was killed): it counted when it was
+    # claimed, and is sent again now unless it was the last.
+    stuck = Delivery.objects.filter(
         status=Delivery.Status.SENDING, claimed_at__lt=now - DELIVERY_STUCK_AFTER
-    ).update(status=Delivery.Status.PENDING)
+    )
+    gave_up = list(stuck.filter(attempts__gte=DELIVERY_MAX_ATTEMPTS).values_list("pk", flat=True))
+    if gave_up:
+        stuck.filter(pk__in=gave_up).update(
+            status=Delivery.Status.GAVE_UP, next_attempt_at=None, last_error=STUCK_ERROR
+        )
+        logger.error("Deliveries %s gave up: %s", gave_up, STUCK_ERROR)
+    stuck.update(status=Delivery.Status.PENDING, last_error=STUCK_ERROR)
     due = list(
         Delivery.objects.filter(
             Q(status=Delivery.Status.PENDING)
@@ -451,6 +493,8 @@ def preference_kinds(*, user: User) -> list[str]:
         kinds.append(Kind.LOW_STOCK)
     if user.has_perm(permissions.DASHBOARD):
         kinds.append(Kind.DAILY_REPORT)
+    if user.has_perm(permissions.REFUND):
+        kinds.append(Kind.PAYMENT_PROBLEM)
     return kinds
 
 

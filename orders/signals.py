@@ -7,6 +7,9 @@ for a change that rolled back), for work that leaves the process. A new order is
 with from_status="" and to_status="pending_payment".
 
 payment_refunded is sent inside the transaction that records a refund as made.
+stock_adjusted is sent inside the transaction of a stock adjustment made by hand.
+payment_problem is sent inside the transaction that finds money managers must look at (a
+payment of the wrong amount or currency, a refund given up).
 """
 
 from django.dispatch import Signal
@@ -15,5 +18,9 @@ from django.dispatch import Signal
 order_changing = Signal()
 # kwargs: order, from_status, to_status, by
 order_changed = Signal()
-# kwargs: order, payment, amount
+# kwargs: order, payment, amount, refund
 payment_refunded = Signal()
+# kwargs: order, payment, problem (a sentence for managers)
+payment_problem = Signal()
+# kwargs: product (its stock changed by hand: a restock or a correction)
+stock_adjusted = Signal()

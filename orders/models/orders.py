@@ -68,6 +68,7 @@ class Order(models.Model):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
+        REFUNDED = "refunded", "Refunded"
 
     Kind = Slot.Kind
 
@@ -117,6 +118,13 @@ class Order(models.Model):
         default=True,
         help_text="Placed with tax-inclusive prices (incl. VAT) or with tax added on top.",
     )
+    refunded = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        editable=False,
+        help_text="What was given back of the total; sales figures count total - refunded.",
+    )
     currency = models.CharField(max_length=3)
     placed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,6 +141,10 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(
                 condition=Q(discount__gte=0), name="order_discount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0, refunded__lte=models.F("total")),
+                name="order_refunded_within_total",
             ),
         ]
         indexes = [

@@ -16,7 +16,8 @@ from orders.models import Order, OrderLine, Product
 
 Status = Order.Status
 
-# An order counts as a sale once paid, and stops counting if it is cancelled (refunded).
+# An order counts as a sale once paid, less what was refunded of it; it stops counting if it
+# is cancelled or refunded in full.
 SOLD = [Status.PAID, Status.PREPARING, Status.READY, Status.OUT_FOR_DELIVERY, Status.COMPLETED]
 # The board leaves out orders nobody has to prepare: unpaid ones, and those that expired unpaid.
 NOT_ON_BOARD = [Status.PENDING_PAYMENT, Status.EXPIRED]
@@ -55,7 +56,7 @@ def sales_by_day(*, today: date, days: int = DASHBOARD_DAYS) -> list[SalesDay]:
         Order.objects.filter(status__in=SOLD, paid_at__gte=_start_of(first))
         .annotate(day=TruncDate("paid_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
-        .annotate(orders=Count("pk"), total=Sum("total"))
+        .annotate(orders=Count("pk"), total=Sum(F("total") - F("refunded")))
         .order_by("day")
     )
     found = {row["day"]: row for row in rows}

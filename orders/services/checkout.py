@@ -19,7 +19,6 @@ from orders import pricing
 from orders.errors import (
     AddressInvalid,
     CouponExhausted,
-    CouponInvalid,
     EmptyCart,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
@@ -40,6 +39,8 @@ from orders.models import (
 )
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
+from orders.services.coupons import coupon_usable
+from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
@@ -75,15 +76,7 @@ def idempotency_key_clean(key: str | None) -> str:
 def _coupon_check(*, code: str, now) -> Coupon:
     """Lock the coupon and check it can be used once more."""
     coupon = Coupon.objects.select_for_update().filter(code__iexact=code).first()
-    if coupon is None or not coupon.is_active:
-        raise CouponInvalid(f"The coupon {code} does not exist.")
-    if coupon.valid_from and now < coupon.valid_from:
-        raise CouponInvalid(f"The coupon {coupon.code} is not valid yet.")
-    if coupon.valid_until and now > coupon.valid_until:
-        raise CouponInvalid(f"The coupon {coupon.code} has expired.")
-    if coupon.uses >= coupon.max_uses:
-        raise CouponExhausted(f"The coupon {coupon.code} has been used up.")
-    return coupon
+    return coupon_usable(coupon=coupon, code=code, now=now)
 
 
 def _stock_problems(*, wanted: dict[int, int], products: dict[int, Product]) -> list[str]:
@@ -167,6 +160,7 @@ def checkout_place(
         raise SlotUnavailable("There is no such slot.")
     slot_ensure_bookable(slot=slot, now=now)
     address_text = postcode = instructions = ""
+    contact_name, contact_phone = user.name, str(user.phone or "")
     if slot.kind == Slot.Kind.DELIVERY:
         if address_id is None:
             raise AddressInvalid("Choose a delivery address, or a pickup slot.")
@@ -175,6 +169,10 @@ def checkout_place(
             raise AddressInvalid("There is no such address in your address book.")
         address_text = address.as_text()
         postcode, instructions = address.postcode, address.instructions
+        # Who receives the delivery answers the door: the address's name and phone, when
+        # the profile has none.
+        contact_name = contact_name or address.recipient
+        contact_phone = contact_phone or str(address.phone or "")
     elif address_id is not None:
         raise AddressInvalid("This is a pickup slot: orders collected in the shop take no address.")
     slot_reserve(slot=slot)
@@ -195,9 +193,9 @@ def checkout_place(
         delivery_address=address_text,
         delivery_postcode=postcode,
         delivery_instructions=instructions,
-        contact_name=user.name,
+        contact_name=contact_name,
         contact_email=user.email,
-        contact_phone=user.phone,
+        contact_phone=contact_phone,
         coupon=coupon,
         coupon_code=coupon.code if coupon else "",
         currency=settings.SHOP_CURRENCY,
@@ -261,4 +259,4 @@ def checkout_place(
         ),
         robust=True,
     )
-    return order, True
+    return order_paid_if_free(order=order), True

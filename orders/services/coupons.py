@@ -1,8 +1,34 @@
-"""Saving coupon edits; `uses` is a counter only checkout changes, never a form."""
+"""Saving coupon edits; `uses` is a counter only checkout (and a release) changes, never a form.
+Whether a coupon can be used once more, for checkout and for its preview."""
 
-from orders.errors import MaxUsesBelowUses
-from orders.models import Coupon
+from datetime import datetime
+
+from django.db.models import F
+from django.utils import timezone
+
+from orders.errors import CouponExhausted, CouponInvalid, MaxUsesBelowUses
+from orders.models import Coupon, Order
 from orders.services.counters import counter_guarded_save
+
+
+def coupon_usable(*, coupon: Coupon | None, code: str, now: datetime) -> Coupon:
+    """The coupon `code` named, if it can be used once more now; else raise why not."""
+    if coupon is None or not coupon.is_active:
+        raise CouponInvalid(f"The coupon {code} does not exist.")
+    if coupon.valid_from and now < coupon.valid_from:
+        raise CouponInvalid(f"The coupon {coupon.code} is not valid yet.")
+    if coupon.valid_until and now > coupon.valid_until:
+        raise CouponInvalid(f"The coupon {coupon.code} has expired.")
+    if coupon.uses >= coupon.max_uses:
+        raise CouponExhausted(f"The coupon {coupon.code} has been used up.")
+    return coupon
+
+
+def coupon_preview(*, code: str, now: datetime | None = None) -> Coupon:
+    """The coupon a checkout would apply, unlocked and unused (checkout checks again)."""
+    coupon = Coupon.objects.filter(code__iexact=code.strip()).first()
+    return coupon_usable(coupon=coupon, code=code.strip(), now=now or timezone.now())
+
 
 COUPON_FIELDS = ["code", "kind", "value", "valid_from", "valid_until", "max_uses", "is_active"]
 
@@ -34,3 +60,15 @@ def coupon_save(*, coupon: Coupon) -> Coupon:
         limit="max_uses",
         refusal=lambda: _refusal(coupon),
     )
+
+
+def coupon_use_give_back(*, order: Order) -> None:
+    """A cancelled or expired order gives its coupon use back.
+
+    Called only by the move to cancelled or expired, with the order locked, in the
+    transaction that gives back its stock and slot place: an order makes that move once, so
+    its use comes back once. The coupon's row is taken last, after products and slot, as
+    checkout takes them.
+    """
+    if order.coupon_id is not None:
+        Coupon.objects.filter(pk=order.coupon_id, uses__gt=0).update(uses=F("uses") - 1)

@@ -8,6 +8,7 @@ from accounts.models import User
 from orders.errors import StockAdjustmentInvalid
 from orders.models import Product, StockMovement
 from orders.services.catalogue import catalogue_changed
+from orders.signals import stock_adjusted
 
 MAX_ADJUSTMENT = 100_000
 
@@ -40,6 +41,7 @@ def stock_adjust(
         )
     product.stock = stock + delta
     catalogue_changed()
+    stock_adjusted.send(sender=Product, product=product)  # a restock re-arms its low-stock alert
     return StockMovement.objects.create(
         product=product,
         delta=delta,

@@ -17,6 +17,7 @@ from orders import permissions
 from orders.errors import CancelNotAllowed, OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.services.catalogue import catalogue_changed
+from orders.services.coupons import coupon_use_give_back
 from orders.services.slots import slot_release
 from orders.signals import order_changed, order_changing
 
@@ -28,13 +29,15 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.PREPARING: {Status.READY, Status.OUT_FOR_DELIVERY, Status.CANCELLED},
     Status.READY: {Status.COMPLETED, Status.CANCELLED},
     Status.OUT_FOR_DELIVERY: {Status.COMPLETED, Status.CANCELLED},
-    Status.COMPLETED: set(),
+    Status.COMPLETED: {Status.REFUNDED},
     Status.CANCELLED: set(),
     Status.EXPIRED: set(),
+    Status.REFUNDED: set(),
 }
 
-# Moves only the system makes (by=None): a confirmed payment, the payment timeout.
-SYSTEM_ONLY = {Status.PAID, Status.EXPIRED}
+# Moves only the system makes (by=None): a confirmed payment, the payment timeout, a full
+# refund (orders.services.refunds).
+SYSTEM_ONLY = {Status.PAID, Status.EXPIRED, Status.REFUNDED}
 # The statuses an order leaves its stock and slot place in.
 RELEASING = {Status.CANCELLED, Status.EXPIRED}
 # Only the kind of order they name may go through these.
@@ -133,6 +136,7 @@ def _stock_and_slot_release(*, order: Order) -> None:
         if any(stock <= 0 for stock in stocks):  # back in stock shows at once (see checkout)
             catalogue_changed()
     slot_release(slot_id=order.slot_id)
+    coupon_use_give_back(order=order)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from config.pages import business_errors
 from orders.models import Order, Payment
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest, refund_list
-from orders.services.transitions import order_cancel, order_may_cancel
+from orders.services.transitions import order_cancel, order_cancel_refusal, order_may_cancel
 from orders.templatetags.money import money
 
 ORDERS_PER_PAGE = 20
@@ -60,6 +60,19 @@ def order_cancel_view(request, number: str):
     """GET asks first (it works without JavaScript); the POST it sends cancels."""
     order = _order_or_404(request, number)
     if request.method == "GET":
+        # The page asks the rule the cancel will, so it never promises what it then refuses.
+        refusal = order_cancel_refusal(order=order, by=request.user)
+        if refusal:
+            return render(
+                request,
+                "confirm.html",
+                {
+                    "title": "This order cannot be cancelled",
+                    "lines": [refusal],
+                    "back_url": order.get_absolute_url(),
+                    "back_label": "Back to the order",
+                },
+            )
         lines = [f"Order {order.number} will be cancelled and its slot given up."]
         if order.paid_at:
             lines.append(f"Your payment of {money(order.total)} will be refunded in full.")

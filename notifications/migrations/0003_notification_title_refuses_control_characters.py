@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0001_notifications_deliveries_preferences'),
+        ('notifications', '0002_payment_problem_kind'),
     ]
 
     operations = [

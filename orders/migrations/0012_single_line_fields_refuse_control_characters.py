@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_order_delivery_postcode_and_instructions'),
+        ('orders', '0011_slot_is_open'),
     ]
 
     operations = [
