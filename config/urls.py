@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -27,6 +28,9 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("orders.urls")),
+    # Uploaded pictures on the local disk, under DEBUG only (nothing in production, where
+    # they are in a bucket, or behind a web server of one's own with MEDIA_STORAGE=local).
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
 
 handler400 = "config.views.bad_request"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0011_slot_is_open'),
+        ('orders', '0012_product_images'),
     ]
 
     operations = [
