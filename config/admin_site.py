@@ -12,6 +12,7 @@ from datetime import date
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
@@ -71,7 +72,12 @@ class ShopAdminSite(admin.AdminSite):
             if problem := huge_number_problem(request.GET) or date_hierarchy_problem(request.GET):
                 field, detail = problem
                 return error_reply(request, 400, detail=detail, code="invalid_input", field=field)
-            return checked(request, *args, **kwargs)
+            try:
+                return checked(request, *args, **kwargs)
+            except IncorrectLookupParameters:
+                # A view other than the list itself (an export) read filters the list refuses.
+                detail = "These filters are not valid: go back to the list."
+                return error_reply(request, 400, detail=detail, code="invalid_input")
 
         return inner
 
