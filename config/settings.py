@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "config.health.LivenessMiddleware",
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.BodySizeLimitMiddleware",
@@ -544,6 +545,11 @@ if not Decimal(0) <= DELIVERY_TAX_RATE <= 1:
         f"DELIVERY_TAX_RATE is a fraction from 0 to 1 (0.20 for 20%), not {DELIVERY_TAX_RATE}."
     )
 TAX_LABEL = env.str("TAX_LABEL", default="VAT")
+# The seller on VAT invoices and credit notes (copied onto each one when it is issued).
+# SHOP_ADDRESS may hold newlines; SHOP_VAT_NUMBER empty leaves the line off.
+SHOP_LEGAL_NAME = env.str("SHOP_LEGAL_NAME", default=f"{SHOP_NAME} Ltd")
+SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")
+SHOP_VAT_NUMBER = env.str("SHOP_VAT_NUMBER", default="")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 # Slots are created from the opening hours this many days ahead, and booking a slot closes
 # this many minutes before it starts.
@@ -630,6 +636,27 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "config.cache": {"filters": ["skip_open_circuit"]},
     },
 }
+
+# --- Observability (SPEC §8; config/metrics.py, config/observability.py) -----
+
+# /metrics answers Prometheus text to `Authorization: Bearer <METRICS_TOKEN>`; unset, the
+# page is a 404 and requests are not timed.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The folder where every process (gunicorn and Celery workers) writes its series, summed by
+# /metrics; prometheus-client reads the same variable. Empty it before the processes start.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+# Set, traces go out over OTLP/HTTP (opentelemetry's own variables, OTEL_SERVICE_NAME etc.,
+# apply); unset, nothing is instrumented.
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
+# Set, errors go to Sentry with no personal data (config/observability.py scrubs them).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.observability import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=DJANGO_ENV)

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from config import health, views
+from config import health, metrics, views
 
 # Admin sign-in is the shop's own (allauth): two-factor and rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +16,7 @@ admin.site.enable_nav_sidebar = False  # the lists need the width at 1280 px
 
 urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # allauth's page for its spec loads Redoc from a CDN; our docs page shows the spec instead.

@@ -27,6 +27,7 @@ from orders.models import Order, Payment, PaymentEvent, Refund
 from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
+from orders.services.invoices import invoice_issue
 from orders.services.refunds import (
     payment_refundable,
     payment_refunded_total,
@@ -213,6 +214,7 @@ def _apply(*, order: Order, payment: Payment, event: ProviderEvent) -> str:
             by=None,
             note=f"Paid through {payment.provider} ({payment.reference}).",
         )
+        invoice_issue(order=order, payment=payment)
         return Outcome.APPLIED
     refund_request(
         payment=payment,

@@ -22,6 +22,7 @@ from config.celery import task_queue
 from orders import permissions
 from orders.errors import RefundInvalid, RefundNotAllowed
 from orders.models import Order, OrderLine, Payment, Refund
+from orders.services.invoices import credit_note_issue
 from orders.services.transitions import TRANSITIONS, order_transition
 from orders.signals import payment_refunded
 
@@ -76,6 +77,7 @@ def refund_request(
         key=_refund_key(payment),
         next_attempt_at=timezone.now(),
     )
+    credit_note_issue(refund=refund)
     if of_sale:
         Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)
     # robust: a broker that is down leaves the refund due, and retry_due_refunds makes it.
@@ -98,6 +100,7 @@ def refund_record_made(*, payment: Payment, amount: Decimal, reference: str, rea
         reference=reference[:255],
         refunded_at=now,
     )
+    credit_note_issue(refund=refund)
     if of_sale:
         Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)
     if payment_refundable(payment=payment) == ZERO:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from config.pages import business_errors
 from orders.models import Order, Payment
+from orders.selectors.invoices import invoice_number_of_order
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest, refund_list
 from orders.services.transitions import order_cancel, order_cancel_refusal, order_may_cancel
@@ -46,6 +47,7 @@ def order_detail(request, number: str):
             "may_pay": waiting and order.user_id == request.user.pk,
             "payment": payment,
             "refunds": refund_list(order_id=order.pk) if order.paid_at else [],
+            "invoice": invoice_number_of_order(order=order) if order.paid_at else None,
             "confirming": request.GET.get("payment") == "returned"
             and payment is not None
             and payment.status == Payment.Status.PENDING,
