@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0012_product_images'),
+        ('orders', '0014_issued_documents_never_change'),
     ]
 
     operations = [
