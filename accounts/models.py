@@ -5,6 +5,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.validators import postcode_clean
+from config.validators import single_line
 
 
 class UserManager(BaseUserManager):
@@ -36,7 +37,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[single_line])
     phone = PhoneNumberField(blank=True)
 
     USERNAME_FIELD = "email"
@@ -77,15 +78,19 @@ class Address(models.Model):
     """A delivery address the user saved. At most MAX_ADDRESSES per user (accounts.services)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
-    label = models.CharField(max_length=50, blank=True, help_text="Home, Work, ...")
-    recipient = models.CharField(max_length=150)
-    line1 = models.CharField("address line 1", max_length=200)
-    line2 = models.CharField("address line 2", max_length=200, blank=True)
-    city = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=16)
+    label = models.CharField(
+        max_length=50, blank=True, help_text="Home, Work, ...", validators=[single_line]
+    )
+    recipient = models.CharField(max_length=150, validators=[single_line])
+    line1 = models.CharField("address line 1", max_length=200, validators=[single_line])
+    line2 = models.CharField("address line 2", max_length=200, blank=True, validators=[single_line])
+    city = models.CharField(max_length=100, validators=[single_line])
+    postcode = models.CharField(max_length=16, validators=[single_line])
     country = CountryField(default="GB")
     phone = PhoneNumberField(blank=True)
-    instructions = models.CharField(max_length=300, blank=True, help_text="For the driver.")
+    instructions = models.CharField(
+        max_length=300, blank=True, help_text="For the driver.", validators=[single_line]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

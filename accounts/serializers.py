@@ -1,12 +1,14 @@
+from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from accounts.models import ADDRESS_FIELDS, Address, User
 from accounts.selectors import user_email_verified
+from config.serializers import ModelSerializer, TextField
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ModelSerializer):
     email_verified = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     phone = PhoneNumberField(
@@ -25,7 +27,18 @@ class ProfileSerializer(serializers.ModelSerializer):
         return sorted(group.name for group in user.groups.all())
 
 
-class AddressSerializer(CountryFieldMixin, serializers.ModelSerializer):
+class CountryCodeField(CountryField):
+    """django-countries' field, refusing as an unknown country what it cannot read at all: it
+    takes any digits for a numeric code, and int() fails on a superscript "²"."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except ValueError:
+            self.fail("invalid_choice", input=data)
+
+
+class AddressSerializer(CountryFieldMixin, ModelSerializer):
     phone = PhoneNumberField(
         required=False, allow_blank=True, help_text="International (+44 20 7946 0000) or British."
     )
@@ -35,8 +48,14 @@ class AddressSerializer(CountryFieldMixin, serializers.ModelSerializer):
         fields = ["id", *ADDRESS_FIELDS, "created_at"]
         read_only_fields = ["id", "created_at"]
 
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is CountryField:
+            field_class = CountryCodeField
+        return field_class, field_kwargs
+
 
 class PasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(
+    password = TextField(
         write_only=True, trim_whitespace=False, help_text="The account's current password."
     )

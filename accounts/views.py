@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.forms import AddressForm, DeleteAccountForm, ProfileForm
 from accounts.models import MAX_ADDRESSES
 from config.errors import ApplicationError
-from config.pages import business_errors
+from config.pages import business_errors, next_path
 
 
 @login_required
@@ -38,16 +37,13 @@ def account(request):
 @login_required
 @business_errors(fallback="accounts:account")
 def address_create(request):
-    form = AddressForm(request.POST or None)
     # `next` brings a customer who came from checkout back to it.
-    back = request.POST.get("next") or request.GET.get("next", "")
+    back = next_path(request)
+    form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.address_create(user=request.user, data=form.cleaned_data)
         messages.success(request, "The address is saved.")
-        safe = url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        return redirect(back if back and safe else "accounts:account")
+        return redirect(back or "accounts:account")
     return render(
         request, "accounts/address_form.html", {"form": form, "address": None, "next": back}
     )

@@ -71,6 +71,8 @@ class HostileInputMiddleware:
             if problem:
                 name = key.removeprefix("HTTP_").replace("_", "-").title()
                 return f"The {name} header {problem}.", name
+        if problem := self._forwarded_for_problem(request):
+            return problem, "X-Forwarded-For"
         try:
             form = self._form(request)
         except (MultiPartParserError, UnreadablePostError):
@@ -90,6 +92,19 @@ class HostileInputMiddleware:
                     return str(error), "body"
             except JSONRejected as error:
                 return str(error), "body"
+        return None
+
+    @staticmethod
+    def _forwarded_for_problem(request) -> str | None:
+        # Each trusted proxy appends one address: fewer than that many did not come through
+        # them (and allauth's client address would raise ImproperlyConfigured).
+        proxies = settings.TRUSTED_PROXY_COUNT
+        forwarded = request.headers.get("X-Forwarded-For")
+        if proxies and forwarded and len(forwarded.split(",")) < proxies:
+            return (
+                f"The X-Forwarded-For header must name at least {proxies} addresses, one per "
+                "proxy in front of the shop."
+            )
         return None
 
     @staticmethod

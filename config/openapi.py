@@ -28,6 +28,7 @@ WHY = {
     "404": "No such resource (or page) for the caller.",
     "409": "The shop's state forbids it now (out of stock, slot full, wrong status...).",
     "413": "The body is larger than the shop accepts.",
+    "414": "The address (path and query string) is longer than the server reads (4094 bytes).",
     "429": "Too many requests; try again later.",
     "503": "The shop cannot reach its database; try again after Retry-After.",
 }
@@ -62,6 +63,9 @@ def _statuses(method: str, operation: dict) -> list[str]:
         statuses |= {"400", "403", "409", "413"}
     if any(p["in"] in {"query", "header"} for p in parameters):
         statuses.add("400")
+    # A path or query parameter can be made longer than gunicorn reads in a request line.
+    if any(p["in"] in {"query", "path"} for p in parameters):
+        statuses.add("414")
     if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
         statuses.add("404")
     return sorted(statuses)

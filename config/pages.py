@@ -11,6 +11,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,6 +56,23 @@ def safe_back_url(request: HttpRequest, *, fallback: str, **url_kwargs) -> str:
         ):
             return url
     return resolve_url(fallback, **url_kwargs)
+
+
+def next_path(request: HttpRequest) -> str:
+    """The `next` the request carries (posted, else in the query), "" when it has none.
+
+    Read before a view writes anything: a `next` that is not a path on this site ("abc",
+    "NaN", another host) is a 400 naming it, so a retry cannot save a second copy.
+    """
+    url = request.POST.get("next") or request.GET.get("next", "")
+    if url and not (
+        urlsplit(url).path.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        raise BadRequest("next: give a path on this site, such as /checkout/.")
+    return url
 
 
 class ApplicationErrorMiddleware:

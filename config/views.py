@@ -4,6 +4,7 @@ import sys
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -63,7 +64,10 @@ def not_here(request, *args, **kwargs):
 
 
 def bad_request(request, exception):
-    return _error(request, 400)
+    # The shop's own BadRequest names the field at fault; Django's other 400s (a
+    # SuspiciousOperation) keep their details in the log.
+    detail = str(exception) if type(exception) is BadRequest else None
+    return error_reply(request, 400, detail=detail)
 
 
 def permission_denied(request, exception):

@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
+from config.validators import single_line
+
 
 class Kind(models.TextChoices):
     ORDER_PLACED = "order_placed", "Order placed"
@@ -34,7 +36,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     body = models.TextField()
     link = models.CharField(max_length=300, blank=True, help_text="A path on this site.")
     # Makes "once per order" (reminders) or "once per day" (reports) a database rule.

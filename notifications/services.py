@@ -7,7 +7,6 @@ after commit. A delivery is claimed with a conditional update before it is sent,
 that runs twice sends once; queue_due sends whatever a broker or worker left behind.
 """
 
-import csv
 import io
 import logging
 from datetime import date, datetime, time, timedelta
@@ -23,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from config import metrics
 from config.celery import task_queue
+from config.csv import csv_writer
 from notifications.errors import UnknownKind
 from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
 from notifications.selectors import notification_get
@@ -320,7 +320,7 @@ def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
     start, end = _day_bounds(day)
     orders = Order.objects.filter(paid_at__gte=start, paid_at__lt=end).order_by("paid_at", "pk")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(REPORT_COLUMNS)
     count, total = 0, Decimal("0.00")
     for order in orders:

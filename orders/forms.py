@@ -2,6 +2,7 @@
 
 from django import forms
 
+from config.validators import single_line
 from orders.models import MAX_LINE_QUANTITY
 
 
@@ -49,7 +50,7 @@ class CheckoutForm(forms.Form):
         max_length=20,
         error_messages={"required": "Choose a delivery address, or pickup."},
     )
-    coupon = forms.CharField(max_length=32, required=False)
+    coupon = forms.CharField(max_length=32, required=False, validators=[single_line])
 
     def clean_address(self) -> int | None:
         value = self.cleaned_data["address"]

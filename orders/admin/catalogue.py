@@ -10,7 +10,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
+from config.admin_site import CheckedAutocompleteSelect
 from config.errors import ApplicationError
+from config.validators import single_line
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin
 from orders.admin.imports import FORMATS, ProductResource, import_problems
@@ -91,7 +93,7 @@ class StockAdjustForm(forms.Form):
         help_text="How many to add; a negative number takes away (e.g. -3).",
     )
     reason = forms.ChoiceField(choices=StockMovement.Reason.choices)
-    note = forms.CharField(max_length=200, required=False)
+    note = forms.CharField(max_length=200, required=False, validators=[single_line])
 
 
 class ProductImageForm(forms.ModelForm):
@@ -183,6 +185,12 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category"]
     list_per_page = 50
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     readonly_fields = ["stock_with_link"]
     inlines = [ProductImageInline, StockMovementInline]
     fieldsets = [

@@ -15,14 +15,13 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.instance_loaders import CachedInstanceLoader
 
+from config.csv import csv_cell
 from orders.models import Category, Product
 from orders.services.catalogue import product_save
 from orders.services.stock import stock_count
 
 FORMATS = [CSV, XLSX]
 IMPORT_NOTE = "Catalogue import"
-# A cell a spreadsheet would run as a formula starts with one of these (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CategoryWidget(widgets.ForeignKeyWidget):
@@ -141,10 +140,7 @@ class ProductResource(resources.ModelResource):
         return " ".join(image.url for image in product.images.all())
 
     def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
+        return csv_cell(super().export_field(field, instance, **kwargs))
 
     def import_instance(self, instance, row, **kwargs):
         """Remember the stock the sheet counted (product_save never writes stock); an empty

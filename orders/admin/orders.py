@@ -1,6 +1,5 @@
 """Admin for orders and coupons. Status changes go through the services, never a form field."""
 
-import csv
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -17,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from config.csv import csv_writer
 from config.errors import ApplicationError
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin, apply_each
@@ -98,7 +98,7 @@ def _refunded_total():
 
 
 def _csv_rows(orders):
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     yield writer.writerow([label for _, label in CSV_COLUMNS])
     orders = orders.annotate(refunded_total=_refunded_total())
     for row in orders.values_list(

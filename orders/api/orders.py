@@ -12,6 +12,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from config.serializers import TextField
+from config.validators import single_line
 from orders import permissions
 from orders.api.filters import DayFilter
 from orders.export import ExportInvoiceSerializer
@@ -175,11 +177,15 @@ class CheckoutInputSerializer(serializers.Serializer):
         default=None,
         help_text="One of your addresses for delivery; null for pickup.",
     )
-    coupon = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    coupon = TextField(
+        max_length=32, required=False, allow_blank=True, default="", validators=[single_line]
+    )
 
 
 class CancelInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = TextField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[single_line]
+    )
 
 
 class RefundLineSerializer(serializers.Serializer):
@@ -208,7 +214,9 @@ class RefundInputSerializer(serializers.Serializer):
 
 class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Order.Status.choices)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = TextField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[single_line]
+    )
 
 
 class OrderFilter(django_filters.FilterSet):

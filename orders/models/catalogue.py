@@ -7,9 +7,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from config.validators import single_line
+
 
 class Category(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
@@ -28,8 +30,8 @@ class Product(models.Model):
     """
 
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    sku = models.CharField("SKU", max_length=32, unique=True)
-    name = models.CharField(max_length=200)
+    sku = models.CharField("SKU", max_length=32, unique=True, validators=[single_line])
+    name = models.CharField(max_length=200, validators=[single_line])
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     price = models.DecimalField(

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from config.validators import single_line
 from orders.models.slots import Slot
 
 
@@ -67,7 +68,7 @@ class Closure(models.Model):
 
     start_date = models.DateField()
     end_date = models.DateField(help_text="The last closed day; the same as the start for one day.")
-    reason = models.CharField(max_length=200)
+    reason = models.CharField(max_length=200, validators=[single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

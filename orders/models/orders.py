@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from config.validators import single_line
 from orders.models.catalogue import Product
 from orders.models.slots import Slot
 
@@ -21,7 +22,9 @@ class Coupon(models.Model):
         PERCENT = "percent", "Percent of the subtotal"
         FIXED = "fixed", "Fixed amount"
 
-    code = models.CharField(max_length=32, help_text="Customers type it in any case.")
+    code = models.CharField(
+        max_length=32, help_text="Customers type it in any case.", validators=[single_line]
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
     value = models.DecimalField(
         max_digits=10,
@@ -80,18 +83,24 @@ class Order(models.Model):
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="orders")
     delivery_address = models.TextField(blank=True, help_text="Copied from the customer's address.")
     delivery_postcode = models.CharField(
-        max_length=16, blank=True, help_text="The address's postcode: delivery runs sort by it."
+        max_length=16,
+        blank=True,
+        help_text="The address's postcode: delivery runs sort by it.",
+        validators=[single_line],
     )
     delivery_instructions = models.CharField(
-        max_length=300, blank=True, help_text="The address's instructions for the driver."
+        max_length=300,
+        blank=True,
+        help_text="The address's instructions for the driver.",
+        validators=[single_line],
     )
-    contact_name = models.CharField(max_length=150, blank=True)
+    contact_name = models.CharField(max_length=150, blank=True, validators=[single_line])
     contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=32, blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True, validators=[single_line])
     coupon = models.ForeignKey(
         Coupon, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
-    coupon_code = models.CharField(max_length=32, blank=True)
+    coupon_code = models.CharField(max_length=32, blank=True, validators=[single_line])
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
     tax = models.DecimalField(max_digits=10, decimal_places=2)
     delivery_fee = models.DecimalField(max_digits=10, decimal_places=2)
@@ -166,8 +175,8 @@ class OrderLine(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    product_name = models.CharField(max_length=200)
-    sku = models.CharField("SKU", max_length=32)
+    product_name = models.CharField(max_length=200, validators=[single_line])
+    sku = models.CharField("SKU", max_length=32, validators=[single_line])
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=4)
     quantity = models.PositiveSmallIntegerField()
@@ -222,7 +231,7 @@ class OrderEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Order.Status.choices)
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=500, blank=True, validators=[single_line])
     created_at = models.DateTimeField(default=timezone.now)
 
     # Who made the change, as the timeline and the API name it.

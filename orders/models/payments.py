@@ -9,6 +9,7 @@ payment locked.
 from django.db import models
 from django.db.models import Q
 
+from config.validators import single_line
 from orders.models.orders import Order
 
 
@@ -103,7 +104,7 @@ class Refund(models.Model):
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
-    reason = models.CharField(max_length=200)
+    reason = models.CharField(max_length=200, validators=[single_line])
     lines = models.JSONField(
         default=list,
         blank=True,

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.validators import single_line
 from orders.models.catalogue import Product
 
 
@@ -24,7 +25,7 @@ class StockMovement(models.Model):
     delta = models.IntegerField("change", help_text="Added (positive) or taken away (negative).")
     stock_after = models.PositiveIntegerField()
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    note = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=200, blank=True, validators=[single_line])
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,11 +1,16 @@
 """What every payment provider offers, in provider-neutral terms."""
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from orders.models import Payment
+from orders.errors import WebhookInvalid
+from orders.models import Payment, PaymentEvent
+
+# Larger than any order, small enough for every column and comparison it meets.
+MAX_AMOUNT = Decimal("1e12")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,24 @@ class ProviderEvent:
     intent: str = ""
     refund_reference: str = ""
     raw: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        """Refuse, with a 400 naming the field, an event that cannot be stored or weighed:
+        every provider's parser builds one, so this is the one place a signed body is checked."""
+        max_id = PaymentEvent._meta.get_field("event_id").max_length
+        if not 0 < len(self.id) <= max_id:
+            raise WebhookInvalid(f"The event id must be 1 to {max_id} characters.", field="id")
+        if self.amount is not None and not (
+            self.amount.is_finite() and abs(self.amount) < MAX_AMOUNT
+        ):
+            raise WebhookInvalid("The amount must be a finite number of money.", field="amount")
+        try:
+            json.dumps(self.raw, allow_nan=False)
+        except ValueError as error:
+            # PostgreSQL's JSON has no NaN or Infinity.
+            raise WebhookInvalid(
+                f"The event body cannot be stored: {error}.", field="body"
+            ) from error
 
 
 class PaymentProvider(Protocol):

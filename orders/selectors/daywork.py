@@ -12,6 +12,7 @@ from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.forms import FIRST_DAY, LAST_DAY
 from orders.models import Order, OrderLine, Slot
 from orders.selectors.slots import day_bounds
 
@@ -24,7 +25,6 @@ TO_DELIVER = (*TO_PREPARE, Status.OUT_FOR_DELIVERY)
 
 # A day whose start and next day exist as aware datetimes in every time zone: the
 # calendar's first and last days do not (9999-12-31 has no next midnight).
-FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
 
 
 def day_parse(value: str | None) -> date:

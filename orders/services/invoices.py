@@ -13,7 +13,6 @@ Both copy everything they show; the PDF is rendered from the stored copy, so ren
 again (an email retried) gives the same invoice.
 """
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Address, User
+from config.csv import csv_writer
 from orders.export import ExportInvoiceSerializer
 from orders.models import (
     CreditNote,
@@ -309,14 +309,6 @@ def _percent(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
-def csv_cell(value) -> object:
-    """A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
-    leading ' (OWASP's rule); numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return f"'{value}"
-    return value
-
-
 def _period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """From the start of `start` to the end of `end`, in shop time."""
     first = timezone.make_aware(datetime.combine(start, time.min))
@@ -338,7 +330,7 @@ def documents_csv(*, start: date, end: date) -> str:
     rates = sorted({line.tax_rate for *_, lines, _ in rows for line in lines})
 
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         ["number", "type", "date", "customer", "invoice"]
         + [f"{label} {_percent(rate)}" for rate in rates for label in ("net", "tax")]
@@ -360,7 +352,7 @@ def documents_csv(*, start: date, end: date) -> str:
                 document.number,
                 kind,
                 timezone.localdate(document.issued_at).isoformat(),
-                csv_cell(customer),
+                customer,
                 invoice.number,
                 *figures,
                 invoice.currency,

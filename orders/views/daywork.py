@@ -3,7 +3,6 @@
 Each page prints on A4 (static/css/daywork.css) and the lists also come as CSV.
 """
 
-import csv
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from config.csv import csv_writer
 from orders import permissions
 from orders.models import Slot
 from orders.selectors.daywork import (
@@ -25,23 +25,14 @@ from orders.selectors.daywork import (
     slot_slips,
 )
 
-# OWASP's rule against formula injection: a spreadsheet runs a cell that starts with one
-# of these, so such a cell gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Above this many slots the prep list's table prints on a landscape page.
 PORTRAIT_SLOTS = 6
-
-
-def csv_cell(value) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_response(rows, *, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    csv_writer(response).writerows(rows)
     return response
 
 

@@ -6,13 +6,14 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
+from config.forms import DayField
 from orders import permissions
 from orders.models import Order
 from orders.selectors.staff import (
@@ -42,9 +43,9 @@ def _day_from(value: str | None) -> date:
     if not value:
         return timezone.localdate()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest("date: give a day as YYYY-MM-DD.") from None
+        return DayField().clean(value)
+    except ValidationError as error:
+        raise BadRequest(f"date: {error.messages[0]}") from None
 
 
 def _board_url(day: date) -> str:

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
-from django.urls import get_resolver
+from django.contrib import admin
+from django.urls import get_resolver, reverse
 
 from orders.models import Cart, CartLine, Order
 from tests.factories import (
@@ -36,9 +37,9 @@ FIELDS = [
     "product", "quantity", "slot", "address", "coupon", "token", "email", "password",
     "key", "code", "next", "to", "note", "name", "phone", "label", "line1", "postcode",
     "city", "recipient", "category", "id", "page", "search", "q", "date", "placed",
-    "status", "kind", "password1", "password2", "oldpassword", "reference",
+    "status", "kind", "password1", "password2", "oldpassword", "reference", "country",
 ]  # fmt: skip
-EDGE_VALUES = [HUGE, "9999-12-31", "²", []]
+EDGE_VALUES = [HUGE, "9999-12-31", "²", [], "x" * 300]
 REFUSED_JSON_BODIES = [
     "[" * 5000 + "]" * 5000,
     json.dumps(dict.fromkeys(FIELDS, NUL)),
@@ -48,11 +49,31 @@ EDGE_JSON_BODIES = [
     "{not json",
     *(json.dumps(dict.fromkeys(FIELDS, value)) for value in EDGE_VALUES),
 ]
+# A form a page would accept, but for a `next` that is not a path on this site.
+PLAUSIBLE_FORM = {
+    "recipient": "Ada Lovelace",
+    "line1": "1 Analytical Row",
+    "city": "London",
+    "postcode": "EC1A 1BB",
+    "country": "GB",
+    "quantity": "1",
+}
+NOT_PATHS = ["abc", "0", "NaN", "orders"]
 EDGE_FORM_BODIES = [
-    dict.fromkeys(FIELDS, str(value)) | {"next": "abc"} for value in EDGE_VALUES[:3]
+    *(dict.fromkeys(FIELDS, str(value)) | {"next": "abc"} for value in EDGE_VALUES[:3]),
+    *(PLAUSIBLE_FORM | {"next": target} for target in NOT_PATHS),
 ]
-EDGE_QUERIES = [dict.fromkeys(FIELDS, str(HUGE)), dict.fromkeys(FIELDS, "9999-12-31")]
+EDGE_DAYS = ["9999-12-31", "0001-01-01"]
+EDGE_QUERIES = [
+    dict.fromkeys(FIELDS, str(HUGE)),
+    *(dict.fromkeys(FIELDS, day) for day in EDGE_DAYS),
+    *({"next": target} for target in NOT_PATHS),
+]
 HEADERS = [{"X-Session-Token": NUL}, {"X-Session-Token": "dead-token"}]
+# With TRUSTED_PROXY_COUNT=2 (as the walk runs), fewer addresses than proxies.
+SHORT_FORWARDED_FOR = {"X-Forwarded-For": "203.0.113.7"}
+# What a client can put in an admin list's filters and date hierarchy.
+ADMIN_VALUES = [str(HUGE), "-1", *EDGE_DAYS, "²", "NaN"]
 METHODS = ["get", "post", "put", "patch", "delete", "options"]
 DOMAIN_APPS = ["accounts", "orders", "notifications", "account", "mfa"]
 
@@ -75,8 +96,11 @@ ROUTES = sorted(_templates())
 
 
 @pytest.fixture
-def world():
-    """A customer with an address, a cart line, an order with a payment; a product."""
+def world(settings):
+    """A customer with an address, a cart line, an order with a payment; a product. Behind
+    two trusted proxies."""
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 2}
     customer = UserFactory()
     address = AddressFactory(user=customer)
     category = CategoryFactory()
@@ -183,6 +207,7 @@ def test_no_input_to_any_address_is_a_server_error_or_a_write(
             _send(client, method, hostile)
     for headers in HEADERS:
         _send(client, "get", path, headers=headers)
+    _send(client, "post", path, json_body="{}", headers=SHORT_FORWARDED_FOR)
     if not template.startswith("admin/"):
         _send(client, "get", path, query={"q": NUL})
         for body in REFUSED_JSON_BODIES:
@@ -198,6 +223,62 @@ def test_no_input_to_any_address_is_a_server_error_or_a_write(
             _send(client, "post", path, json_body=body)
         for body in EDGE_FORM_BODIES:
             _send(client, "post", path, form=body)
+
+
+def _fill_for_staff(template, params, samples):
+    return _fill(template, params, lambda name: samples.get(name, 1 if name == "pk" else "x"))
+
+
+STAFF_ROUTES = [(t, params) for t, params in ROUTES if t.startswith(("admin/", "staff/"))]
+
+
+def test_no_query_to_a_staff_address_is_a_server_error_or_a_write(client, world):
+    """Every staff page and admin page, as a superuser: one test, since each route costs a
+    few requests and a fresh world would cost more."""
+    _, samples, _ = world
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    before = _counts()
+    for template, params in STAFF_ROUTES:
+        path = _fill_for_staff(template, params, samples)
+        for query in EDGE_QUERIES:
+            _send(client, "get", path, query=query)
+    assert _counts() == before
+
+
+def _admin_params(client, url, model_admin) -> set[str]:
+    """The query parameters the admin list at `url` reads: its filters and date hierarchy."""
+    page = client.get(url)
+    assert page.status_code == 200, url
+    names = {
+        name for spec in page.context["cl"].filter_specs for name in spec.expected_parameters()
+    }
+    if model_admin.date_hierarchy:
+        names |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+    return names
+
+
+ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), ADMINS, ids=[model._meta.label for model, _ in ADMINS]
+)
+def test_no_filter_or_date_on_an_admin_list_is_a_server_error(client, world, model, model_admin):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    names = _admin_params(client, url, model_admin)
+    before = _counts()
+    for name in sorted(names):
+        for value in ADMIN_VALUES:
+            response = client.get(url, {name: value})
+            assert response.status_code < 500, (url, name, value)
+    if model_admin.date_hierarchy:
+        field = model_admin.date_hierarchy
+        for year, month, day in [("9999", "12", "31"), ("9999", "12", None), ("1", None, None)]:
+            query = {f"{field}__year": year, f"{field}__month": month, f"{field}__day": day}
+            response = client.get(url, {key: value for key, value in query.items() if value})
+            assert response.status_code < 500, (url, query)
+    assert _counts() == before
 
 
 @pytest.mark.parametrize(

@@ -266,13 +266,16 @@ def test_api_product_detail_by_slug(api_client):
     assert body["category"]["slug"]
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "2", "99999999999999999999"])
-def test_api_bad_page_is_a_404_not_a_500(api_client, page):
+@pytest.mark.parametrize(
+    ("page", "status"), [("abc", 400), ("0", 400), ("2", 404), ("99999999999999999999", 400)]
+)
+def test_api_bad_page_is_a_400_and_a_page_after_the_last_a_404(api_client, page, status):
     ProductFactory.create_batch(3)
 
     response = api_client.get(f"/api/v1/products/?page={page}")
 
-    assert response.status_code == 404
+    assert response.status_code == status
+    assert response.json()["field"] == ("page" if status == 400 else None)
 
 
 @pytest.mark.parametrize("rows", [1, 30])

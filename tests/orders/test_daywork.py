@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework import serializers
 
+from config.csv import csv_cell
 from orders.models import Order
 from orders.selectors.daywork import delivery_runs, prep_list
 from orders.services.account_data import orders_anonymise
 from orders.services.transitions import order_transition
-from orders.views.daywork import csv_cell
 from tests.factories import (
     AddressFactory,
     CategoryFactory,
@@ -298,7 +298,7 @@ def test_an_unknown_order_or_slot_has_no_slip(client):
         ("\tTabbed", "'\tTabbed"),
         ("\rReturn", "'\rReturn"),
         ("Sourdough", "Sourdough"),
-        (3, "3"),
+        (3, 3),
     ],
 )
 def test_a_csv_cell_that_a_spreadsheet_would_run_gets_an_apostrophe(value, written):
