@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_payment_problem_kind'),
+        ('notifications', '0003_webhook_endpoints_and_deliveries'),
     ]
 
     operations = [
