@@ -11,7 +11,7 @@ import csv
 import io
 import logging
 import smtplib
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,8 +27,11 @@ from notifications.errors import UnknownKind
 from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
 from notifications.selectors import notification_get
 from orders import permissions
+from orders.days import shop_day
 from orders.models import Order, OrderLine, Product
 from orders.pricing import tax_label
+from orders.selectors.staff import orders_sold
+from orders.states import LIVE
 from orders.templatetags.money import money
 
 logger = logging.getLogger(__name__)
@@ -47,12 +50,6 @@ CUSTOMER_KINDS = [
 ]
 MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT]
 REMINDER_AHEAD = timedelta(hours=1)
-LIVE = [
-    Order.Status.PAID,
-    Order.Status.PREPARING,
-    Order.Status.READY,
-    Order.Status.OUT_FOR_DELIVERY,
-]
 DELIVERY_FIRST_RETRY = timedelta(minutes=1)
 DELIVERY_MAX_ATTEMPTS = 8
 DELIVERY_STUCK_AFTER = timedelta(minutes=10)
@@ -261,11 +258,6 @@ def slot_reminders_send(*, now: datetime | None = None) -> int:
     return written
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 REPORT_COLUMNS = [
     "number",
     "paid_at",
@@ -282,10 +274,11 @@ REPORT_COLUMNS = [
 
 
 def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
-    """The CSV of the orders paid on `day` (shop time), a total row last; and the count and
+    """The CSV of the sales paid on `day` (shop time; orders.states.SOLD, so an order
+    cancelled since is left out, as on the dashboard), a total row last; and the count and
     sum of their totals."""
-    start, end = _day_bounds(day)
-    orders = Order.objects.filter(paid_at__gte=start, paid_at__lt=end).order_by("paid_at", "pk")
+    start, end = shop_day(day)
+    orders = orders_sold(start=start, end=end).order_by("paid_at", "pk")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REPORT_COLUMNS)

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 
 from orders import permissions
 from orders.api.filters import DayFilter
+from orders.days import shop_day
 from orders.models import Order, OrderEvent, OrderLine, Slot
 from orders.selectors.orders import order_list, order_reloaded
-from orders.selectors.slots import day_bounds
 from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
 from orders.services.payments import payment_start
 from orders.services.transitions import order_cancel, order_may_cancel, order_transition
@@ -170,7 +170,7 @@ class OrderFilter(django_filters.FilterSet):
         fields = ["status", "slot", "date", "placed"]
 
     def filter_day(self, queryset, name, value):
-        start, end = day_bounds(value)
+        start, end = shop_day(value)
         return queryset.filter(**{f"{name}__gte": start, f"{name}__lt": end})
 
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from orders.days import shop_day
 from orders.models import Closure, OpeningHours, Slot
-from orders.selectors.slots import day_bounds
 
 
 def _shop_time(naive: datetime, zone: ZoneInfo) -> datetime | None:
@@ -115,8 +115,8 @@ def closure_apply(*, closure: Closure) -> ClosureOutcome:
     closed instead: its capacity drops to 0.
     """
     list(OpeningHours.objects.select_for_update().order_by("pk"))
-    start, _ = day_bounds(closure.start_date)
-    _, end = day_bounds(closure.end_date)
+    start, _ = shop_day(closure.start_date)
+    _, end = shop_day(closure.end_date)
     # The slots' row locks make a checkout taking a place in one of them wait, or go first.
     slots = list(
         Slot.objects.select_for_update()

@@ -19,26 +19,9 @@ from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.services.catalogue import catalogue_changed
 from orders.services.slots import slot_release
 from orders.signals import order_changed, order_changing
+from orders.states import KIND_ONLY, RELEASING, SYSTEM_ONLY, TRANSITIONS
 
 Status = Order.Status
-
-TRANSITIONS: dict[str, set[str]] = {
-    Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
-    Status.PAID: {Status.PREPARING, Status.CANCELLED},
-    Status.PREPARING: {Status.READY, Status.OUT_FOR_DELIVERY, Status.CANCELLED},
-    Status.READY: {Status.COMPLETED, Status.CANCELLED},
-    Status.OUT_FOR_DELIVERY: {Status.COMPLETED, Status.CANCELLED},
-    Status.COMPLETED: set(),
-    Status.CANCELLED: set(),
-    Status.EXPIRED: set(),
-}
-
-# Moves only the system makes (by=None): a confirmed payment, the payment timeout.
-SYSTEM_ONLY = {Status.PAID, Status.EXPIRED}
-# The statuses an order leaves its stock and slot place in.
-RELEASING = {Status.CANCELLED, Status.EXPIRED}
-# Only the kind of order they name may go through these.
-KIND_ONLY = {Status.READY: Order.Kind.PICKUP, Status.OUT_FOR_DELIVERY: Order.Kind.DELIVERY}
 
 
 def order_next_statuses(*, order: Order) -> list[str]:

@@ -1,0 +1,39 @@
+"""The order state machine's table and the groups of statuses that reports, the board and
+jobs share: defined once here, never retyped in a filter.
+
+orders.services.transitions.order_transition applies a move; this module only names them,
+so selectors (which never import services) can read the groups too.
+"""
+
+from orders.models import Order
+
+Status = Order.Status
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
+    Status.PAID: {Status.PREPARING, Status.CANCELLED},
+    Status.PREPARING: {Status.READY, Status.OUT_FOR_DELIVERY, Status.CANCELLED},
+    Status.READY: {Status.COMPLETED, Status.CANCELLED},
+    Status.OUT_FOR_DELIVERY: {Status.COMPLETED, Status.CANCELLED},
+    Status.COMPLETED: set(),
+    Status.CANCELLED: set(),
+    Status.EXPIRED: set(),
+}
+
+# Moves only the system makes (by=None): a confirmed payment, the payment timeout.
+SYSTEM_ONLY = frozenset({Status.PAID, Status.EXPIRED})
+# Only the kind of order they name may go through these.
+KIND_ONLY = {Status.READY: Order.Kind.PICKUP, Status.OUT_FOR_DELIVERY: Order.Kind.DELIVERY}
+
+# The statuses an order leaves its stock and slot place (and its coupon use) in.
+RELEASING = frozenset({Status.CANCELLED, Status.EXPIRED})
+# Paid and not cancelled: the shop is preparing, handing over or has handed over the goods.
+# A sale in the dashboard, the daily report and its CSV; a cancelled order stops counting.
+SOLD = frozenset(
+    {Status.PAID, Status.PREPARING, Status.READY, Status.OUT_FOR_DELIVERY, Status.COMPLETED}
+)
+# Paid and still to be handed over: the customer is reminded of the slot.
+LIVE = SOLD - {Status.COMPLETED}
+# What the staff board shows: every order someone had to prepare (paid at some point), so
+# cancelled ones stay visible on the day; unpaid and expired ones never were on it.
+ON_BOARD = frozenset(Status.values) - {Status.PENDING_PAYMENT, Status.EXPIRED}
