@@ -29,10 +29,10 @@ from notifications.selectors import notification_get
 from orders import permissions
 from orders.days import shop_day
 from orders.models import Order, OrderLine, Product
+from orders.money import money_text
 from orders.pricing import tax_label
 from orders.selectors.staff import orders_sold
 from orders.states import LIVE
-from orders.templatetags.money import money
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def _slot_text(order: Order) -> str:
 def _total_text(order: Order) -> str:
     """The total with the tax in it named: "£16.15 incl. £1.94 VAT" (in both pricing modes the
     total is what the customer pays, tax included)."""
-    return f"{money(order.total)} incl. {money(order.tax)} {settings.TAX_LABEL}"
+    return f"{money_text(order.total)} incl. {money_text(order.tax)} {settings.TAX_LABEL}"
 
 
 def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
@@ -162,7 +162,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
     elif to_status == Status.CANCELLED:
         who = "You cancelled" if by is not None and by.pk == customer.pk else "The shop cancelled"
         money_note = (
-            f"Your payment of {money(order.total)} will be refunded in full to the card "
+            f"Your payment of {money_text(order.total)} will be refunded in full to the card "
             "you paid with."
             if order.paid_at
             else "You were not charged."
@@ -189,7 +189,7 @@ def order_refunded_notify(*, order: Order, amount: Decimal) -> None:
         kind=Kind.ORDER_REFUNDED,
         title=f"Refund for order {order.number}",
         body=(
-            f"We refunded {money(amount)} to the card you paid with. It can take a few "
+            f"We refunded {money_text(amount)} to the card you paid with. It can take a few "
             "days to show on your statement."
         ),
         link=order.get_absolute_url(),
@@ -320,7 +320,7 @@ def daily_report_send(*, day: date | None = None) -> int:
                     kind=Kind.DAILY_REPORT,
                     title=f"Sales on {day:%A %d %B %Y}",
                     body=(
-                        f"{count} paid order(s), {money(total)} in all, "
+                        f"{count} paid order(s), {money_text(total)} in all, "
                         f"{settings.TAX_LABEL} included. "
                         "The orders are attached as CSV."
                     ),

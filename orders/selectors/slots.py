@@ -1,12 +1,21 @@
 """Reads of fulfilment slots."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from orders.days import shop_day
 from orders.models import Slot
-from orders.services.slots import slot_bookable_from
+
+
+def slot_bookable_from(*, now: datetime | None = None) -> datetime:
+    """The cut-off rule: a slot can be booked while it starts after this moment.
+
+    Booking closes SLOT_CUTOFF_MINUTES before a slot starts, so the shop has time to prepare.
+    """
+    return (now or timezone.now()) + timedelta(minutes=settings.SLOT_CUTOFF_MINUTES)
 
 
 def slots_on_day(slots: QuerySet[Slot], *, day: date) -> QuerySet[Slot]:
