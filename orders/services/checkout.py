@@ -28,7 +28,6 @@ from orders.errors import (
     TooManyOpenOrders,
 )
 from orders.models import (
-    Cart,
     CartLine,
     CheckoutRequest,
     Coupon,
@@ -40,6 +39,7 @@ from orders.models import (
 )
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
+from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changed, order_changing
@@ -74,7 +74,7 @@ def idempotency_key_clean(key: str | None) -> str:
 
 def _coupon_check(*, code: str, now) -> Coupon:
     """Lock the coupon and check it can be used once more."""
-    coupon = Coupon.objects.select_for_update().filter(code__iexact=code).first()
+    coupon = lock_coupon(code=code)
     if coupon is None or not coupon.is_active:
         raise CouponInvalid(f"The coupon {code} does not exist.")
     if coupon.valid_from and now < coupon.valid_from:
@@ -123,7 +123,7 @@ def checkout_place(
 
     # One user's checkouts run one at a time: a repeated key waits here for the first
     # request to commit, then finds its order; the open-orders count cannot race.
-    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
+    lock_user(user_id=user.pk)
     previous = CheckoutRequest.objects.filter(user=user, key=key).select_related("order").first()
     if previous is not None:
         if previous.fingerprint != fingerprint:
@@ -146,7 +146,7 @@ def checkout_place(
 
     # The cart's row lock is the one the cart services take, so a quantity changed during
     # checkout is either in this order or still in the cart afterwards, never lost.
-    cart = Cart.objects.select_for_update().filter(user=user).first()
+    cart = lock_cart(user_id=user.pk)
     cart_lines = (
         list(CartLine.objects.filter(cart=cart).values("pk", "product_id", "quantity"))
         if cart
@@ -155,14 +155,12 @@ def checkout_place(
     if not cart_lines:
         raise EmptyCart()
     wanted = {line["product_id"]: line["quantity"] for line in cart_lines}
-    products = {
-        p.pk: p for p in Product.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-    }
+    products = {p.pk: p for p in lock_products(wanted)}
     problems = _stock_problems(wanted=wanted, products=products)
     if problems:
         raise OutOfStock("; ".join(problems) + ".")
 
-    slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
+    slot = lock_slot(slot_id=slot_id)
     if slot is None:
         raise SlotUnavailable("There is no such slot.")
     slot_ensure_bookable(slot=slot, now=now)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from orders.days import shop_day
 from orders.models import Closure, OpeningHours, Slot
+from orders.services.locks import lock_opening_hours, lock_slots_between
 
 
 def _shop_time(naive: datetime, zone: ZoneInfo) -> datetime | None:
@@ -79,7 +80,7 @@ def slots_generate(*, days: int | None = None, today: date | None = None) -> int
     first = today or timezone.localdate()
     # Locking the pattern serialises generators with each other and with closure_apply, so
     # no slot is created on a day a closure is clearing at that moment.
-    hours = list(OpeningHours.objects.select_for_update().order_by("pk"))
+    hours = lock_opening_hours()
     wanted = _slots_wanted(hours=hours, first=first, days=days)
     if not wanted:
         return 0
@@ -114,15 +115,11 @@ def closure_apply(*, closure: Closure) -> ClosureOutcome:
     now but that past (cancelled, expired) orders point at is kept for their history and
     closed instead: its capacity drops to 0.
     """
-    list(OpeningHours.objects.select_for_update().order_by("pk"))
+    lock_opening_hours()
     start, _ = shop_day(closure.start_date)
     _, end = shop_day(closure.end_date)
     # The slots' row locks make a checkout taking a place in one of them wait, or go first.
-    slots = list(
-        Slot.objects.select_for_update()
-        .filter(starts_at__gte=start, starts_at__lt=end)
-        .order_by("pk")
-    )
+    slots = lock_slots_between(start=start, end=end)
     booked = [slot for slot in slots if slot.reserved]
     free = [slot.pk for slot in slots if not slot.reserved]
     with_history = set(

@@ -23,6 +23,12 @@ from orders.models import Order, Payment, PaymentEvent, Refund
 from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
+from orders.services.locks import (
+    lock_order,
+    lock_payment,
+    lock_payments,
+    lock_refund_if_free,
+)
 from orders.services.transitions import order_transition
 from orders.signals import payment_refunded
 
@@ -42,7 +48,7 @@ def payment_start(*, order: Order, by: User, return_url: str) -> str:
     """
     overdue = False
     with transaction.atomic():
-        locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        locked = lock_order(order_id=order.pk)
         if locked.user_id != by.pk:
             raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
         waiting = locked.status == Order.Status.PENDING_PAYMENT
@@ -105,8 +111,8 @@ def payment_apply_event(*, provider: str, event: ProviderEvent) -> str:
         record.save(update_fields=["outcome"])
         return record.outcome
 
-    order = Order.objects.select_for_update(of=("self",)).get(pk=payment.order_id)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    order = lock_order(order_id=payment.order_id)
+    payment = lock_payment(payment_id=payment.pk)
     record.payment = payment
     record.outcome = _apply(order=order, payment=payment, event=event)
     record.save(update_fields=["payment", "outcome"])
@@ -196,9 +202,7 @@ def refund_request(*, payment: Payment, reason: str) -> Refund:
 
 def payments_refund_for_order(*, order: Order, reason: str) -> list[Refund]:
     """Refund every succeeded payment of the order (it is locked by the caller)."""
-    payments = Payment.objects.select_for_update().filter(
-        order=order, status=Payment.Status.SUCCEEDED
-    )
+    payments = lock_payments(order=order, status=Payment.Status.SUCCEEDED)
     return [refund_request(payment=payment, reason=reason) for payment in payments]
 
 
@@ -207,7 +211,7 @@ def order_refund(*, order: Order, by: User, reason: str = "") -> Refund:
     """A manager refunds an order's payment in full, whatever its status (the order stays)."""
     if not by.has_perm(permissions.REFUND):
         raise PermissionDenied("Only managers can refund payments.")
-    locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    locked = lock_order(order_id=order.pk)
     refunds = payments_refund_for_order(
         order=locked, reason=reason or f"Refunded by {by.email} in the admin."
     )
@@ -225,11 +229,8 @@ def refund_run(*, refund_id: int, now: datetime | None = None) -> Refund | None:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        refund = (
-            Refund.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("payment__order")
-            .filter(pk=refund_id, status__in=[Refund.Status.PENDING, Refund.Status.FAILED])
-            .first()
+        refund = lock_refund_if_free(
+            refund_id=refund_id, statuses=[Refund.Status.PENDING, Refund.Status.FAILED]
         )
         if refund is None:
             return None

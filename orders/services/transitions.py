@@ -17,6 +17,7 @@ from orders import permissions
 from orders.errors import CancelNotAllowed, OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.services.catalogue import catalogue_changed
+from orders.services.locks import lock_order, lock_order_if_free, lock_products
 from orders.services.slots import slot_release
 from orders.signals import order_changed, order_changing
 from orders.states import KIND_ONLY, RELEASING, SYSTEM_ONLY, TRANSITIONS
@@ -101,12 +102,7 @@ def _stock_and_slot_release(*, order: Order) -> None:
     )
     if lines:
         # Lock in the same order as checkout (products by pk) so the two never deadlock.
-        stocks = list(
-            Product.objects.select_for_update()
-            .filter(pk__in=[pid for pid, _ in lines])
-            .order_by("pk")
-            .values_list("stock", flat=True)
-        )
+        stocks = list(lock_products(pid for pid, _ in lines).values_list("stock", flat=True))
         Product.objects.filter(pk__in=[pid for pid, _ in lines]).update(
             stock=Case(
                 *(When(pk=pid, then=F("stock") + Value(qty)) for pid, qty in lines),
@@ -126,7 +122,7 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     OrderEvent and, after commit, sends order_changed. Raises TransitionNotAllowed (or
     CancelNotAllowed for a refused cancel); returns the order as saved.
     """
-    locked = Order.objects.select_for_update(of=("self",)).select_related("slot").get(pk=order.pk)
+    locked = lock_order(order_id=order.pk)
     from_status = locked.status
     if to not in Status.values:
         raise TransitionNotAllowed(f"{to!r} is not an order status.")
@@ -176,7 +172,7 @@ def order_advance(*, order: Order, from_status: str, by: User | None, note: str 
     `from_status` is the status the person clicking saw: if someone else moved the order
     since, the click is refused with OrderMovedOn instead of moving it a second step.
     """
-    locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    locked = lock_order(order_id=order.pk)
     if locked.status != from_status:
         raise OrderMovedOn(
             f"Order {locked.number} is already {locked.get_status_display().lower()}: "
@@ -213,11 +209,7 @@ def orders_expire_unpaid(
     expired = 0
     for pk in candidates:
         with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Status.PENDING_PAYMENT)
-                .first()
-            )
+            order = lock_order_if_free(order_id=pk, status=Status.PENDING_PAYMENT)
             if order is None:
                 continue
             order_transition(order=order, to=Status.EXPIRED, by=None, note="Not paid in time.")
