@@ -1,8 +1,15 @@
-"""The order state machine: the one table of allowed moves and the one function applying them.
+"""The one door for an order's state and money: `order_transition` applies every move of
+the table in orders/states.py, and does itself, in the same transaction, what a move
+implies inside the orders app:
 
-Moving an order to `cancelled` or `expired` gives its stock and its slot place back. A
-paid order that is cancelled is refunded by the payments capability, which listens to
-orders.signals.order_changed; nothing here pretends to refund.
+- to `cancelled` or `expired`: the stock and the slot place go back;
+- to `cancelled`: every succeeded payment gets a refund to make (made after commit);
+- to `paid`: `paid_at` is stamped.
+
+Other apps hear of the move through orders.signals.order_changing, sent inside the same
+transaction (the outbox seam: notifications write their rows there; invoices and outgoing
+webhooks hook in the same way). Status, totals and payment fields are guarded on the model
+(orders.models.guard): only code inside orders.services writes them.
 """
 
 from datetime import datetime
@@ -19,7 +26,7 @@ from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.services.catalogue import catalogue_changed
 from orders.services.locks import lock_order, lock_order_if_free, lock_products
 from orders.services.slots import slot_release
-from orders.signals import order_changed, order_changing
+from orders.signals import order_changing
 from orders.states import KIND_ONLY, RELEASING, SYSTEM_ONLY, TRANSITIONS
 
 Status = Order.Status
@@ -119,7 +126,8 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     """Move the order to `to` if the table and the actor allow it; the only writer of status.
 
     `by` is the user asking, or None for the system (payments, expiry). Writes an
-    OrderEvent and, after commit, sends order_changed. Raises TransitionNotAllowed (or
+    OrderEvent, refunds a cancelled order's payments and sends order_changing for other
+    apps, all in the caller's transaction. Raises TransitionNotAllowed (or
     CancelNotAllowed for a refused cancel); returns the order as saved.
     """
     locked = lock_order(order_id=order.pk)
@@ -153,16 +161,22 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     OrderEvent.objects.create(
         order=locked, actor=by, from_status=from_status, to_status=to, note=note[:500]
     )
+    if to == Status.CANCELLED:
+        _refund_cancelled(order=locked, by=by)
     order_changing.send(
         sender=Order, order=locked, from_status=from_status, to_status=to, by=by, note=note
     )
-    transaction.on_commit(
-        lambda: order_changed.send(
-            sender=Order, order=locked, from_status=from_status, to_status=to, by=by
-        ),
-        robust=True,
-    )
     return locked
+
+
+def _refund_cancelled(*, order: Order, by: User | None) -> None:
+    """A cancelled order's payments are refunded, whoever cancelled it: the refund to make
+    is recorded in the cancel's own transaction and made through the provider after commit."""
+    # payments moves orders through order_transition, so it is imported when first needed.
+    from orders.services.payments import payments_refund_for_order
+
+    actor = "the customer" if by is not None and by.pk == order.user_id else "the shop"
+    payments_refund_for_order(order=order, reason=f"The order was cancelled by {actor}.")
 
 
 @transaction.atomic

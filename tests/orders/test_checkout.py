@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from orders.models import CartLine, Coupon, Order, OrderEvent, Product, Slot
 from orders.services.checkout import checkout_place
-from orders.signals import order_changed
 from tests.factories import (
     AddressFactory,
     CartFactory,
@@ -214,27 +213,6 @@ def test_a_failed_checkout_can_be_retried_with_the_same_key(api_client, shop):
     assert _post(client, {"slot": shop.slot.pk, "address": shop.address.pk}, "k").status_code == 409
     Product.objects.filter(pk=shop.jam.pk).update(stock=5)
     assert _post(client, {"slot": shop.slot.pk, "address": shop.address.pk}, "k").status_code == 201
-
-
-def test_order_placed_signal_is_sent_once_after_commit(shop, django_capture_on_commit_callbacks):
-    received = []
-    order_changed.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="t-placed")
-    try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            checkout_place(
-                user=shop.user,
-                slot_id=shop.slot.pk,
-                address_id=shop.address.pk,
-                idempotency_key="k",
-            )
-        assert received == []
-        for callback in callbacks:
-            callback()
-    finally:
-        order_changed.disconnect(dispatch_uid="t-placed")
-    assert [(r["from_status"], r["to_status"], r["by"]) for r in received] == [
-        ("", "pending_payment", shop.user)
-    ]
 
 
 # --- Every failure leaves stock, slot, coupon and cart as they were ----------------
