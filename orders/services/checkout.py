@@ -38,6 +38,7 @@ from orders.models import (
     Product,
     Slot,
 )
+from orders.models.orders import order_door
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
@@ -256,28 +257,29 @@ class Checkout:
         self, *, slot: Slot, address_text: str, coupon: Coupon | None, priced: pricing.Priced
     ) -> Order:
         pk = _order_pk_take()
-        return Order.objects.create(
-            pk=pk,
-            number=f"ORD-{timezone.localtime(self.now).year}-{pk:06d}",
-            user=self.user,
-            kind=slot.kind,
-            slot=slot,
-            delivery_address=address_text,
-            contact_name=self.user.name,
-            contact_email=self.user.email,
-            contact_phone=self.user.phone,
-            coupon=coupon,
-            coupon_code=coupon.code if coupon else "",
-            currency=settings.SHOP_CURRENCY,
-            placed_at=self.now,
-            prices_include_tax=priced.prices_include_tax,
-            subtotal=priced.subtotal,
-            tax=priced.tax,
-            delivery_fee=priced.delivery_fee,
-            delivery_tax=priced.delivery_tax,
-            discount=priced.discount,
-            total=priced.total,
-        )
+        with order_door():
+            return Order.objects.create(
+                pk=pk,
+                number=f"ORD-{timezone.localtime(self.now).year}-{pk:06d}",
+                user=self.user,
+                kind=slot.kind,
+                slot=slot,
+                delivery_address=address_text,
+                contact_name=self.user.name,
+                contact_email=self.user.email,
+                contact_phone=self.user.phone,
+                coupon=coupon,
+                coupon_code=coupon.code if coupon else "",
+                currency=settings.SHOP_CURRENCY,
+                placed_at=self.now,
+                prices_include_tax=priced.prices_include_tax,
+                subtotal=priced.subtotal,
+                tax=priced.tax,
+                delivery_fee=priced.delivery_fee,
+                delivery_tax=priced.delivery_tax,
+                discount=priced.discount,
+                total=priced.total,
+            )
 
     def create_lines(
         self,

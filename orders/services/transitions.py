@@ -23,6 +23,7 @@ from accounts.models import User
 from orders import permissions
 from orders.errors import CancelNotAllowed, OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
+from orders.models.orders import order_door
 from orders.services.catalogue import catalogue_changed
 from orders.services.locks import lock_order, lock_order_if_free, lock_products
 from orders.services.slots import slot_release
@@ -157,7 +158,8 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     if to == Status.PAID:
         locked.paid_at = timezone.now()
         fields.append("paid_at")
-    locked.save(update_fields=fields)
+    with order_door():
+        locked.save(update_fields=fields)
     OrderEvent.objects.create(
         order=locked, actor=by, from_status=from_status, to_status=to, note=note[:500]
     )
