@@ -10,19 +10,18 @@ from datetime import datetime, timedelta
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from config.celery import task_queue
-from orders import permissions
 from orders.errors import PaymentNotAllowed, PaymentProviderUnavailable, RefundNotAllowed
 from orders.models import Order, Payment, PaymentEvent, Refund
 from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
+from orders.policy import Action, order_allows
 from orders.services.locks import (
     lock_order,
     lock_payment,
@@ -49,15 +48,13 @@ def payment_start(*, order: Order, by: User, return_url: str) -> str:
     overdue = False
     with transaction.atomic():
         locked = lock_order(order_id=order.pk)
-        if locked.user_id != by.pk:
-            raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
-        waiting = locked.status == Order.Status.PENDING_PAYMENT
-        overdue = waiting and timezone.now() >= locked.placed_at + settings.ORDER_PAYMENT_TIMEOUT
+        order_allows(order=locked, user=by, action=Action.PAY)
+        overdue = timezone.now() >= locked.placed_at + settings.ORDER_PAYMENT_TIMEOUT
         if overdue:
             locked = order_transition(
                 order=locked, to=Order.Status.EXPIRED, by=None, note="Not paid in time."
             )
-        elif waiting:
+        else:
             provider = provider_get()
             payment = Payment.objects.create(
                 order=locked, provider=provider.name, amount=locked.total, currency=locked.currency
@@ -66,11 +63,6 @@ def payment_start(*, order: Order, by: User, return_url: str) -> str:
         raise PaymentNotAllowed(
             f"Order {locked.number} was not paid in time and has expired: its items went back "
             "on the shelf."
-        )
-    if not waiting:
-        raise PaymentNotAllowed(
-            f"Order {locked.number} is {locked.get_status_display().lower()}: only an order "
-            "waiting for payment can be paid."
         )
     reference, redirect_url = provider.start(payment=payment, return_url=return_url)
     Payment.objects.filter(pk=payment.pk).update(reference=reference)
@@ -209,9 +201,8 @@ def payments_refund_for_order(*, order: Order, reason: str) -> list[Refund]:
 @transaction.atomic
 def order_refund(*, order: Order, by: User, reason: str = "") -> Refund:
     """A manager refunds an order's payment in full, whatever its status (the order stays)."""
-    if not by.has_perm(permissions.REFUND):
-        raise PermissionDenied("Only managers can refund payments.")
     locked = lock_order(order_id=order.pk)
+    order_allows(order=locked, user=by, action=Action.REFUND)
     refunds = payments_refund_for_order(
         order=locked, reason=reason or f"Refunded by {by.email} in the admin."
     )

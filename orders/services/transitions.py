@@ -20,10 +20,11 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from accounts.models import User
-from orders import permissions
-from orders.errors import CancelNotAllowed, OrderMovedOn, TransitionNotAllowed
+from config.errors import ApplicationError
+from orders.errors import OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.models.orders import order_door
+from orders.policy import Action, order_allows, order_may
 from orders.services.catalogue import catalogue_changed
 from orders.services.locks import lock_order, lock_order_if_free, lock_products
 from orders.services.slots import slot_release
@@ -53,53 +54,16 @@ def order_next_status(*, order: Order) -> str | None:
 
 
 def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None = None) -> str:
-    """Why `by` may not cancel the order now, or "" when they may (the SPEC's cancel rules).
-
-    Staff with orders.fulfil_order and the system may cancel any order not yet completed.
-    Customers may cancel their own order while it waits for payment, or while it is paid
-    or being prepared, within ORDER_CANCEL_WINDOW of placing it and before its slot starts.
-    """
-    if Status.CANCELLED not in TRANSITIONS[order.status]:
-        return f"An order that is {order.get_status_display().lower()} cannot be cancelled."
-    if by is None:
-        return ""
-    refusal = _customer_cancel_refusal(order=order, by=by, now=now)
-    # Staff permissions are looked up only when the customer's rules refuse (two queries).
-    if refusal and by.has_perm(permissions.FULFIL):
-        return ""
-    return refusal
-
-
-def _customer_cancel_refusal(*, order: Order, by: User, now: datetime | None) -> str:
-    if order.user_id != by.pk:
-        return "Only the customer who placed the order can cancel it."
-    if order.status == Status.PENDING_PAYMENT:
-        return ""
-    if order.status not in {Status.PAID, Status.PREPARING}:
-        return "This order is on its way: please contact the shop."
-    now = now or timezone.now()
-    if now > order.placed_at + settings.ORDER_CANCEL_WINDOW:
-        hours = settings.ORDER_CANCEL_WINDOW.total_seconds() / 3600
-        return f"Orders can be cancelled within {hours:g} hours of placing them."
-    if now >= order.slot.starts_at:
-        return "The order's slot has already started."
+    """Why `by` may not cancel the order now, or "" when they may (orders.policy decides)."""
+    try:
+        order_allows(order=order, user=by, action=Action.CANCEL, now=now)
+    except ApplicationError as refusal:
+        return refusal.message
     return ""
 
 
 def order_may_cancel(*, order: Order, by: User | None) -> bool:
-    return not order_cancel_refusal(order=order, by=by)
-
-
-def _actor_refusal(*, order: Order, to: str, by: User | None) -> str:
-    if by is None:
-        return ""
-    if to in SYSTEM_ONLY:
-        return f"Only the shop's systems move an order to {Status(to).label.lower()}."
-    if to == Status.CANCELLED:
-        return order_cancel_refusal(order=order, by=by)
-    if not by.has_perm(permissions.FULFIL):
-        return "Only shop staff move orders through fulfilment."
-    return ""
+    return order_may(order=order, user=by, action=Action.CANCEL)
 
 
 def _stock_and_slot_release(*, order: Order) -> None:
@@ -122,6 +86,26 @@ def _stock_and_slot_release(*, order: Order) -> None:
     slot_release(slot_id=order.slot_id)
 
 
+def _ensure_move_allowed(*, order: Order, to: str, by: User | None) -> None:
+    """The table's rule for a move other than a cancel, then who may make it."""
+    if to not in TRANSITIONS[order.status]:
+        raise TransitionNotAllowed(
+            f"An order that is {order.get_status_display().lower()} cannot move to "
+            f"{Status(to).label.lower()}."
+        )
+    if KIND_ONLY.get(to, order.kind) != order.kind:
+        raise TransitionNotAllowed(
+            f"A {order.get_kind_display().lower()} order cannot be {Status(to).label.lower()}."
+        )
+    if by is None:
+        return
+    if to in SYSTEM_ONLY:
+        raise TransitionNotAllowed(
+            f"Only the shop's systems move an order to {Status(to).label.lower()}."
+        )
+    order_allows(order=order, user=by, action=Action.FULFIL)
+
+
 @transaction.atomic
 def order_transition(*, order: Order, to: str, by: User | None, note: str = "") -> Order:
     """Move the order to `to` if the table and the actor allow it; the only writer of status.
@@ -135,21 +119,10 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     from_status = locked.status
     if to not in Status.values:
         raise TransitionNotAllowed(f"{to!r} is not an order status.")
-    if to == Status.CANCELLED and to not in TRANSITIONS[from_status]:
-        raise CancelNotAllowed(order_cancel_refusal(order=locked, by=by))
-    if to not in TRANSITIONS[from_status]:
-        raise TransitionNotAllowed(
-            f"An order that is {locked.get_status_display().lower()} cannot move to "
-            f"{Status(to).label.lower()}."
-        )
-    if KIND_ONLY.get(to, locked.kind) != locked.kind:
-        raise TransitionNotAllowed(
-            f"A {locked.get_kind_display().lower()} order cannot be {Status(to).label.lower()}."
-        )
-    refusal = _actor_refusal(order=locked, to=to, by=by)
-    if refusal:
-        error = CancelNotAllowed if to == Status.CANCELLED else TransitionNotAllowed
-        raise error(refusal)
+    if to == Status.CANCELLED:
+        order_allows(order=locked, user=by, action=Action.CANCEL)
+    else:
+        _ensure_move_allowed(order=locked, to=to, by=by)
 
     if to in RELEASING:
         _stock_and_slot_release(order=locked)
