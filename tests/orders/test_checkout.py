@@ -5,6 +5,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders.models import CartLine, Coupon, Order, OrderEvent, Product, Slot
@@ -379,6 +381,20 @@ def test_checkout_needs_a_signed_in_customer(api_client, shop):
 
 
 QUERIES = 28
+
+
+def test_the_order_number_is_written_with_the_order_not_patched_in_afterwards(shop):
+    """Checkout once inserted a placeholder number, then UPDATEd the real one."""
+    with CaptureQueriesContext(connection) as queries:
+        order, _ = checkout_place(
+            user=shop.user, slot_id=shop.slot.pk, address_id=shop.address.pk, idempotency_key="k"
+        )
+
+    year = timezone.localtime(order.placed_at).year
+    assert Order.objects.get(pk=order.pk).number == f"ORD-{year}-{order.pk:06d}"
+    writes = [q["sql"] for q in queries if '"orders_order"' in q["sql"].split(" WHERE ")[0]]
+    assert not [sql for sql in writes if sql.startswith("UPDATE")]
+    assert not Order.objects.filter(number__startswith="new-").exists()
 
 
 @pytest.mark.parametrize("line_count", [1, 20])
