@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import babel.numbers
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -392,6 +393,11 @@ if not DEBUG:
 # --- The shop ---------------------------------------------------------------
 
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="GBP")
+# Amounts go to payment providers in the currency's minor units (ISO 4217's exponent).
+if not babel.numbers.is_currency(SHOP_CURRENCY):
+    raise ImproperlyConfigured(
+        f"SHOP_CURRENCY={SHOP_CURRENCY!r} is not an ISO 4217 currency code (GBP, EUR, JPY...)."
+    )
 DELIVERY_FEE = Decimal(env.str("DELIVERY_FEE", default="4.50"))
 # On: prices (and the delivery fee) are entered and shown with tax in them, as UK and EU
 # shops must show consumers; off: tax is added on top. The rules are in orders/pricing.py.
@@ -428,6 +434,11 @@ if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SE
     raise ImproperlyConfigured(
         "PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET."
     )
+# Seconds a call to the payment provider (a session, a refund) may take before it fails.
+PAYMENT_PROVIDER_TIMEOUT = env.float("PAYMENT_PROVIDER_TIMEOUT", default=10)
+# A refund failing this many times (each wait doubling from a minute) is given up and
+# managers are told.
+REFUND_MAX_ATTEMPTS = env.int("REFUND_MAX_ATTEMPTS", default=8)
 REPORT_HOUR = env.int("REPORT_HOUR", default=7)
 
 # --- Logging ----------------------------------------------------------------

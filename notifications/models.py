@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     NEW_PAID_ORDER = "new_paid_order", "New paid order (staff)"
     LOW_STOCK = "low_stock", "Low stock (managers)"
     DAILY_REPORT = "daily_report", "Daily sales report (managers)"
+    PAYMENT_PROBLEM = "payment_problem", "Payment problem (managers)"
 
 
 class Notification(models.Model):

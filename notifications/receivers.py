@@ -8,12 +8,14 @@ from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_erasing
 from notifications.services import (
+    low_stock_rearm,
+    managers_tell_payment_problem,
     order_change_notify,
     order_refunded_notify,
     user_notifications_erase,
     user_notifications_export,
 )
-from orders.signals import order_changing, payment_refunded
+from orders.signals import order_changing, payment_problem, payment_refunded, stock_adjusted
 
 
 @receiver(order_changing, dispatch_uid="notifications.order_changing")
@@ -22,8 +24,18 @@ def order_changing_notify(sender, order, from_status, to_status, by, **kwargs):
 
 
 @receiver(payment_refunded, dispatch_uid="notifications.payment_refunded")
-def payment_refunded_notify(sender, order, amount, **kwargs):
-    order_refunded_notify(order=order, amount=amount)
+def payment_refunded_notify(sender, order, amount, refund=None, **kwargs):
+    order_refunded_notify(order=order, amount=amount, lines=refund.lines if refund else ())
+
+
+@receiver(payment_problem, dispatch_uid="notifications.payment_problem")
+def payment_problem_notify(sender, order, problem, **kwargs):
+    managers_tell_payment_problem(order=order, problem=problem)
+
+
+@receiver(stock_adjusted, dispatch_uid="notifications.stock_adjusted")
+def stock_adjusted_rearm(sender, product, **kwargs):
+    low_stock_rearm(product_ids=[product.pk])
 
 
 @receiver(user_data_export, dispatch_uid="notifications.export")

@@ -48,7 +48,7 @@ CUSTOMER_KINDS = [
     Kind.ORDER_REFUNDED,
     Kind.SLOT_REMINDER,
 ]
-MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT]
+MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT, Kind.PAYMENT_PROBLEM]
 REMINDER_AHEAD = timedelta(hours=1)
 DELIVERY_FIRST_RETRY = timedelta(minutes=1)
 DELIVERY_MAX_ATTEMPTS = 8
@@ -164,7 +164,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         money_note = (
             f"Your payment of {money_text(order.total)} will be refunded in full to the card "
             "you paid with."
-            if order.paid_at
+            if order.paid_at and order.total > 0
             else "You were not charged."
         )
         tell(
@@ -183,17 +183,34 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         _low_stock_clear(order=order)
 
 
-def order_refunded_notify(*, order: Order, amount: Decimal) -> None:
+def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
+    """The customer hears of each refund made: its amount, of what, and of how much paid."""
+    what = ", ".join(f"{item['quantity']} x {item['name']}" for item in lines)
+    part = f" for {what}" if what else ""
+    if amount < order.total:
+        part += f" (part of the {money_text(order.total)} you paid)"
     notify(
         recipient=order.user,
         kind=Kind.ORDER_REFUNDED,
         title=f"Refund for order {order.number}",
         body=(
-            f"We refunded {money_text(amount)} to the card you paid with. It can take a few "
+            f"We refunded {money_text(amount)}{part} to the card you paid with. It can take a few "
             "days to show on your statement."
         ),
         link=order.get_absolute_url(),
     )
+
+
+def managers_tell_payment_problem(*, order: Order, problem: str) -> None:
+    """Money a person must look at (a payment of the wrong amount, a refund given up)."""
+    for manager in users_with_permission(permissions.REFUND):
+        notify(
+            recipient=manager,
+            kind=Kind.PAYMENT_PROBLEM,
+            title=f"Payment problem on order {order.number}",
+            body=problem,
+            link=f"/admin/orders/order/{order.pk}/change/",
+        )
 
 
 def _order_product_ids(order: Order) -> QuerySet:
@@ -223,11 +240,14 @@ def _low_stock_check(*, order: Order) -> None:
 
 
 def _low_stock_clear(*, order: Order) -> None:
-    """Stock that came back above the threshold may be reported again when it next falls."""
+    low_stock_rearm(product_ids=_order_product_ids(order))
+
+
+def low_stock_rearm(*, product_ids) -> None:
+    """Stock that came back above the threshold (an order given back, a restock) may be
+    reported again when it next falls."""
     LowStockAlert.objects.filter(
-        product__in=Product.objects.filter(
-            pk__in=_order_product_ids(order), stock__gt=F("low_stock_threshold")
-        )
+        product__in=Product.objects.filter(pk__in=product_ids, stock__gt=F("low_stock_threshold"))
     ).delete()
 
 
@@ -268,6 +288,7 @@ REPORT_COLUMNS = [
     "delivery_fee",
     "discount",
     "total",
+    "refunded",
     "currency",
     "prices",
 ]
@@ -275,14 +296,14 @@ REPORT_COLUMNS = [
 
 def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
     """The CSV of the sales paid on `day` (shop time; orders.states.SOLD, so an order
-    cancelled since is left out, as on the dashboard), a total row last; and the count and
-    sum of their totals."""
+    cancelled or refunded in full since is left out, as on the dashboard), a total row last;
+    and the count and the sales figure: their totals less what was refunded of them."""
     start, end = shop_day(day)
     orders = orders_sold(start=start, end=end).order_by("paid_at", "pk")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REPORT_COLUMNS)
-    count, total = 0, Decimal("0.00")
+    count, total, refunded = 0, Decimal("0.00"), Decimal("0.00")
     for order in orders:
         writer.writerow(
             [
@@ -295,16 +316,19 @@ def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
                 order.delivery_fee,
                 order.discount,
                 order.total,
+                order.refunded,
                 order.currency,
                 tax_label(prices_include_tax=order.prices_include_tax, name=settings.TAX_LABEL),
             ]
         )
         count += 1
         total += order.total
+        refunded += order.refunded
+    blanks = [""] * 5
     writer.writerow(
-        ["TOTAL", "", f"{count} orders", "", "", "", "", "", total, settings.SHOP_CURRENCY, ""]
+        ["TOTAL", "", f"{count} orders", *blanks, total, refunded, settings.SHOP_CURRENCY, ""]
     )
-    return out.getvalue(), count, total
+    return out.getvalue(), count, total - refunded
 
 
 def daily_report_send(*, day: date | None = None) -> int:
@@ -444,6 +468,8 @@ def preference_kinds(*, user: User) -> list[str]:
         kinds.append(Kind.LOW_STOCK)
     if user.has_perm(permissions.DASHBOARD):
         kinds.append(Kind.DAILY_REPORT)
+    if user.has_perm(permissions.REFUND):
+        kinds.append(Kind.PAYMENT_PROBLEM)
     return kinds
 
 

@@ -137,6 +137,12 @@ class RefundNotAllowed(Conflict):
     default_code, default_field = "refund_not_allowed", "payment"
 
 
+class RefundInvalid(ApplicationError):
+    """More than is left of the payment, or a line (or quantity) the order cannot give back."""
+
+    default_code, default_field = "refund_invalid", "amount"
+
+
 # --- Staff: stock, slot capacity, coupon uses, the board -----------------------
 
 

@@ -15,25 +15,33 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.PREPARING: {Status.READY, Status.OUT_FOR_DELIVERY, Status.CANCELLED},
     Status.READY: {Status.COMPLETED, Status.CANCELLED},
     Status.OUT_FOR_DELIVERY: {Status.COMPLETED, Status.CANCELLED},
-    Status.COMPLETED: set(),
+    Status.COMPLETED: {Status.REFUNDED},
     Status.CANCELLED: set(),
     Status.EXPIRED: set(),
+    Status.REFUNDED: set(),
 }
 
-# Moves only the system makes (by=None): a confirmed payment, the payment timeout.
-SYSTEM_ONLY = frozenset({Status.PAID, Status.EXPIRED})
+# Moves only the system makes (by=None): a confirmed payment, the payment timeout, a full
+# refund (orders.services.refunds).
+SYSTEM_ONLY = frozenset({Status.PAID, Status.EXPIRED, Status.REFUNDED})
 # Only the kind of order they name may go through these.
 KIND_ONLY = {Status.READY: Order.Kind.PICKUP, Status.OUT_FOR_DELIVERY: Order.Kind.DELIVERY}
 
 # The statuses an order leaves its stock and slot place (and its coupon use) in.
 RELEASING = frozenset({Status.CANCELLED, Status.EXPIRED})
 # Paid and not cancelled: the shop is preparing, handing over or has handed over the goods.
-# A sale in the dashboard, the daily report and its CSV; a cancelled order stops counting.
+# A sale in the dashboard, the daily report and its CSV, less what was refunded of it; a
+# cancelled order, or one refunded in full, stops counting.
 SOLD = frozenset(
     {Status.PAID, Status.PREPARING, Status.READY, Status.OUT_FOR_DELIVERY, Status.COMPLETED}
 )
 # Paid and still to be handed over: the customer is reminded of the slot.
 LIVE = SOLD - {Status.COMPLETED}
+# Orders the kitchen still has to make and pack (the prep list, the slips): paid, or
+# already being prepared.
+TO_PREPARE = frozenset({Status.PAID, Status.PREPARING})
+# Delivery orders still to take out (delivery runs), those already in the van included.
+TO_DELIVER = TO_PREPARE | {Status.OUT_FOR_DELIVERY}
 # What the staff board shows: every order someone had to prepare (paid at some point), so
-# cancelled ones stay visible on the day; unpaid and expired ones never were on it.
+# cancelled and refunded ones stay visible on the day; unpaid and expired ones never were.
 ON_BOARD = frozenset(Status.values) - {Status.PENDING_PAYMENT, Status.EXPIRED}

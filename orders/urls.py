@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import cart, catalogue, checkout, orders, payments, staff
+from orders.views import cart, catalogue, checkout, daywork, orders, payments, staff
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -18,4 +18,8 @@ urlpatterns = [
     path("staff/board/", staff.board, name="staff_board"),
     path("staff/board/<str:number>/advance/", staff.board_advance, name="staff_board_advance"),
     path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
+    path("staff/prep/", daywork.prep, name="staff_prep"),
+    path("staff/orders/<str:number>/slip/", daywork.order_slip_view, name="staff_order_slip"),
+    path("staff/slots/<int:slot_id>/slips/", daywork.slot_slips_view, name="staff_slot_slips"),
+    path("staff/runs/", daywork.runs, name="staff_runs"),
 ]

@@ -1,30 +1,35 @@
 """Admin for orders and coupons. Status changes go through the services, never a form field."""
 
 import csv
+from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.errors import ApplicationError
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin, apply_each
 from orders.admin.payments import PaymentInline
-from orders.errors import OrderMovedOn
-from orders.models import Coupon, Order, OrderEvent, OrderLine
+from orders.errors import OrderMovedOn, RefundInvalid
+from orders.models import Coupon, Order, OrderEvent, OrderLine, Refund
 from orders.services.coupons import coupon_max_uses_refusal, coupon_save
 from orders.services.order_details import order_details_update
-from orders.services.payments import order_refund
+from orders.services.refunds import COUNTING, order_refund, refund_preview
 from orders.services.transitions import order_advance, order_cancel
 from orders.templatetags.money import money
 
+CENT = Decimal("0.01")
 # The status each order showed on the list, posted back with an action (see status_shown).
 SHOWN_STATUS = "shown-status-"
 
@@ -42,6 +47,7 @@ CSV_COLUMNS = [
     ("delivery_fee", "delivery fee"),
     ("discount", "discount"),
     ("total", "total"),
+    ("refunded_total", "refunded"),
     ("currency", "currency"),
     ("coupon_code", "coupon"),
 ]
@@ -84,15 +90,33 @@ class _Echo:
         return value
 
 
+def _refunded_total():
+    """Every refund of the order made or on its way (late and mismatched payments too)."""
+    refunds = (
+        Refund.objects.filter(payment__order=OuterRef("pk"), status__in=COUNTING)
+        .values("payment__order")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(refunds, output_field=DecimalField(max_digits=10, decimal_places=2))
+
+
 def _csv_rows(orders):
     writer = csv.writer(_Echo())
     yield writer.writerow([label for _, label in CSV_COLUMNS])
+    orders = orders.annotate(refunded_total=_refunded_total())
     for row in orders.values_list(
         *("slot__starts_at" if name == "slot_starts_at" else name for name, _ in CSV_COLUMNS)
     ).iterator(chunk_size=500):
         yield writer.writerow(
-            [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+            [_csv_value(name, value) for (name, _), value in zip(CSV_COLUMNS, row, strict=True)]
         )
+
+
+def _csv_value(name: str, value):
+    if name == "refunded_total":  # no refund is 0.00; SQLite sums decimals without places
+        return Decimal(value or 0).quantize(CENT)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @admin.register(Order)
@@ -105,7 +129,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["user", "slot"]
     list_per_page = 50
     inlines = [OrderLineInline, OrderEventInline, PaymentInline]
-    actions = ["advance", "cancel", "refund"]
+    actions = ["advance", "cancel", "refund", "refund_part"]
     # Everything but the contact and delivery details: the state and money fields
     # (GUARDED_FIELDS) are written by orders.services alone.
     readonly_fields = [
@@ -126,6 +150,7 @@ class OrderAdmin(admin.ModelAdmin):
         "currency",
         "placed_at",
         "paid_at",
+        "refunded",
         "updated_at",
     ]
     fieldsets = (
@@ -200,9 +225,10 @@ class OrderAdmin(admin.ModelAdmin):
                 queryset,
                 action="refund",
                 title="Refund these orders?",
-                intro="Each order's payment is refunded in full through its payment provider. "
-                "This cannot be undone. The orders keep their status. These orders will be "
-                "refunded:",
+                intro="What is left of each order's payment is refunded through its payment "
+                "provider. This cannot be undone. A fully refunded order ends: cancelled (its "
+                "stock, slot place and coupon use go back), or refunded once completed. These "
+                "orders will be refunded:",
                 button="Yes, refund",
                 back="No, take me back",
             )
@@ -212,6 +238,81 @@ class OrderAdmin(admin.ModelAdmin):
 
         apply_each(self, request, queryset, move, "Refund started for")
         return None
+
+    @admin.action(
+        description="Refund part of one order: lines or an amount (asks first)",
+        permissions=["refund"],
+    )
+    def refund_part(self, request, queryset):
+        orders = list(queryset[:2])
+        if len(orders) != 1:
+            self.message_user(
+                request, "Choose exactly one order to refund part of.", messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:orders_order_refund", args=[orders[0].pk]))
+
+    def refund_view(self, request, pk: int):
+        """Choose lines (quantities) or an amount, see what goes back, confirm."""
+        if not self.has_refund_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(Order.objects.select_related("slot"), pk=pk)
+        lines = list(OrderLine.objects.filter(order=order))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Refund part of order {order.number}",
+            "opts": self.opts,
+            "order": order,
+            "rows": [(line, request.POST.get(f"line-{line.pk}", "")) for line in lines],
+            "values": request.POST,
+        }
+        if request.method == "POST":
+            try:
+                amount, chosen = self._refund_input(request, lines)
+                preview, record = refund_preview(order=order, amount=amount, lines=chosen)
+                if request.POST.get("confirmed") == "yes":
+                    order_refund(
+                        order=order,
+                        by=request.user,
+                        amount=amount,
+                        lines=chosen,
+                        reason=request.POST.get("reason", "")[:200],
+                    )
+                    self.message_user(request, f"Refund of {money(preview)} started for {order}.")
+                    return HttpResponseRedirect(
+                        reverse("admin:orders_order_change", args=[order.pk])
+                    )
+                context.update(confirm=True, preview=preview, record=record)
+            except ApplicationError as error:
+                context["error"] = error
+        return TemplateResponse(request, "admin/orders/order/refund.html", context)
+
+    def _refund_input(self, request, lines) -> tuple[Decimal | None, dict[int, int]]:
+        chosen = {}
+        for line in lines:
+            raw = request.POST.get(f"line-{line.pk}", "").strip()
+            if raw and raw != "0":
+                if not raw.isdigit():
+                    raise RefundInvalid(
+                        f"{line.product_name}: enter a whole number.", field="lines"
+                    )
+                chosen[line.pk] = int(raw)
+        raw_amount = request.POST.get("amount", "").strip()
+        if chosen and raw_amount:
+            raise RefundInvalid("Choose lines or an amount, not both.", field="amount")
+        if not raw_amount:
+            if not chosen:
+                raise RefundInvalid(
+                    "Choose the lines to refund, or enter an amount.", field="lines"
+                )
+            return None, chosen
+        try:
+            amount = Decimal(raw_amount)
+        except InvalidOperation as error:
+            raise RefundInvalid("Enter an amount such as 4.50.", field="amount") from error
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise RefundInvalid("Enter an amount such as 4.50.", field="amount")
+        return amount, chosen
 
     def _ask_first(self, request, queryset, *, action, title, intro, button, back):
         """The page an irreversible action shows first; its form posts the action again,
@@ -288,6 +389,11 @@ class OrderAdmin(admin.ModelAdmin):
                 "export.csv",
                 self.admin_site.admin_view(self.export_csv_view),
                 name="orders_order_export",
+            ),
+            path(
+                "<int:pk>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="orders_order_refund",
             ),
             *super().get_urls(),
         ]

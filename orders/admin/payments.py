@@ -32,13 +32,19 @@ class PaymentInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Refund")
+    @admin.display(description="Refunds")
     def refund_state(self, payment: Payment) -> str:
-        refund = getattr(payment, "refund", None)
-        if refund is None:
+        refunds = payment.refunds.all()
+        if not refunds:
             return "—"
-        error = f": {refund.last_error}" if refund.last_error else ""
-        return f"{refund.get_status_display()} ({refund.attempts} attempt(s)){error}"
+        return "; ".join(
+            f"{refund.amount}: {refund.get_status_display()} ({refund.attempts} attempt(s))"
+            + (f": {refund.last_error}" if refund.last_error else "")
+            for refund in refunds
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("refunds")
 
 
 class PaymentEventInline(admin.TabularInline):

@@ -1,4 +1,7 @@
-"""Orders API: checkout (POST), the customer's orders, cancel, and staff transitions."""
+"""Orders API: checkout (POST), the customer's orders, cancel, staff transitions, and
+managers' refunds."""
+
+from decimal import Decimal
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +17,7 @@ from orders.policy import Action, order_may
 from orders.selectors.orders import order_list, order_reloaded
 from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
 from orders.services.payments import payment_start
+from orders.services.refunds import order_refund
 from orders.services.transitions import order_cancel, order_transition
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -29,6 +33,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderLine
         fields = [
+            "id",
             "product",
             "product_name",
             "sku",
@@ -93,6 +98,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "delivery_tax",
             "discount",
             "total",
+            "refunded",
             "prices_include_tax",
             "currency",
             "placed_at",
@@ -118,6 +124,10 @@ class OrderSerializer(serializers.ModelSerializer):
             "total": {
                 "help_text": "What the customer pays and the payment provider is asked for: "
                 "subtotal - discount + delivery_fee, plus tax unless prices_include_tax."
+            },
+            "refunded": {
+                "help_text": "What was given back of the total (partial or full refunds); a "
+                "fully refunded order is cancelled, or refunded once completed."
             },
             "prices_include_tax": {
                 "help_text": "The order was priced with tax-inclusive prices (incl. VAT); false: "
@@ -147,6 +157,30 @@ class CheckoutInputSerializer(serializers.Serializer):
 
 class CancelInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RefundLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, help_text="The `id` of one of the order's lines.")
+    quantity = serializers.IntegerField(min_value=1, max_value=32767)
+
+
+class RefundInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="An amount up to what is left; leave out (with `lines`) to refund all left.",
+    )
+    lines = RefundLineSerializer(
+        many=True, required=False, help_text="Chosen lines and how many of each to refund."
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if "amount" in data and data.get("lines"):
+            raise serializers.ValidationError({"amount": "Send an amount or lines, not both."})
+        return data
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -241,6 +275,33 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             to=data.validated_data["to"],
             by=request.user,
             note=data.validated_data["note"],
+        )
+        return self._reply(order)
+
+    @extend_schema(
+        summary="Refund an order, whole or in part (managers)",
+        description=(
+            "Refunds chosen lines, an amount, or (neither sent) everything that is left, "
+            "through the payment provider. A refund of everything left ends the order."
+        ),
+        request=RefundInputSerializer,
+        responses={
+            200: OrderSerializer,
+            400: OpenApiResponse(description="More than is left, or a line not of the order."),
+            409: OpenApiResponse(description="Only managers refund, or nothing is left to refund."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def refund(self, request, number=None):
+        order = self.get_object()
+        data = RefundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_refund(
+            order=order,
+            by=request.user,
+            amount=data.validated_data.get("amount"),
+            lines={item["line"]: item["quantity"] for item in data.validated_data.get("lines", [])},
+            reason=data.validated_data["reason"],
         )
         return self._reply(order)
 

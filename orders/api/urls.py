@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from orders.api.cart import CartItemViewSet, CartView
 from orders.api.catalogue import CategoryViewSet, ProductViewSet
+from orders.api.daywork import StaffPrepView
 from orders.api.orders import OrderViewSet
 from orders.api.payments import PaymentWebhookView
 from orders.api.slots import SlotViewSet
@@ -21,5 +22,6 @@ urlpatterns = [
         PaymentWebhookView.as_view(),
         name="api-payment-webhook",
     ),
+    path("staff/prep/", StaffPrepView.as_view(), name="api-staff-prep"),
     *router.urls,
 ]

@@ -74,6 +74,7 @@ GUARDED_FIELDS = frozenset(
         "coupon_id",
         "coupon_code",
         "paid_at",
+        "refunded",
     }
 )
 _inside_the_door: ContextVar[bool] = ContextVar("orders_inside_the_door", default=False)
@@ -125,6 +126,7 @@ class Order(models.Model):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
+        REFUNDED = "refunded", "Refunded"
 
     Kind = Slot.Kind
 
@@ -138,6 +140,12 @@ class Order(models.Model):
     kind = models.CharField(max_length=10, choices=Slot.Kind.choices)
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="orders")
     delivery_address = models.TextField(blank=True, help_text="Copied from the customer's address.")
+    delivery_postcode = models.CharField(
+        max_length=16, blank=True, help_text="The address's postcode: delivery runs sort by it."
+    )
+    delivery_instructions = models.CharField(
+        max_length=300, blank=True, help_text="The address's instructions for the driver."
+    )
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=32, blank=True)
@@ -162,6 +170,13 @@ class Order(models.Model):
         default=True,
         help_text="Placed with tax-inclusive prices (incl. VAT) or with tax added on top.",
     )
+    refunded = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        editable=False,
+        help_text="What was given back of the total; sales figures count total - refunded.",
+    )
     currency = models.CharField(max_length=3)
     placed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -180,6 +195,10 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(
                 condition=Q(discount__gte=0), name="order_discount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0, refunded__lte=models.F("total")),
+                name="order_refunded_within_total",
             ),
         ]
         indexes = [

@@ -1,7 +1,9 @@
 """Payments: what a provider was asked to take, each webhook event it sent, and refunds.
 
 orders.services.payments is the only writer. A provider event is applied once: its
-(provider, event id) is unique. A payment is refunded at most once: one Refund per payment.
+(provider, event id) is unique. A payment's refunds (whole, or partial: chosen lines or an
+amount) never add up to more than the payment: the services check it with the order and the
+payment locked.
 """
 
 from django.db import models
@@ -30,6 +32,11 @@ class Payment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     raw_event = models.JSONField(
         default=dict, blank=True, help_text="The provider event that last changed it."
+    )
+    redirect_url = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text="Where the buyer pays; a replayed Pay is sent here instead of a new payment.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,17 +91,29 @@ class PaymentEvent(models.Model):
 
 
 class Refund(models.Model):
-    """Money given back for a payment. Made through the provider with `key` as its
-    idempotency key, so a retry after a timeout cannot refund twice."""
+    """Money given back for a payment, whole or in part. Made through the provider with `key`
+    as its idempotency key, so a retry after a timeout cannot refund twice. A refund made
+    in the provider's own dashboard is recorded as succeeded when its webhook arrives."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed: will be retried"
+        GAVE_UP = "gave_up", "Gave up: managers were told"
 
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="refund")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     reason = models.CharField(max_length=200)
+    lines = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The order lines refunded, when chosen: [{line, name, quantity, amount}].",
+    )
+    of_sale = models.BooleanField(
+        default=True,
+        help_text="Gives back money the order was paid with (counted in the order's refunded); "
+        "off for a payment that never paid it (late, twice, or of the wrong amount).",
+    )
     key = models.CharField(max_length=100, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reference = models.CharField(max_length=255, blank=True, help_text="The provider's refund id.")

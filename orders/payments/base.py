@@ -12,13 +12,16 @@ from orders.models import Payment
 class ProviderEvent:
     """One webhook event, as every provider's parser hands it over.
 
-    `kind` is SUCCEEDED or FAILED for events about a payment, IGNORED for any other type
-    (recorded, never applied). `reference` is the provider's id of the payment and
-    `payment_id` ours, when the provider echoes it back.
+    `kind` is SUCCEEDED or FAILED for events about a payment, REFUNDED when the provider
+    reports `amount` of it refunded in all (a refund made in its dashboard, or ours), IGNORED
+    for any other type (recorded, never applied). `reference` is the provider's id of the
+    payment and `payment_id` ours, when the provider echoes it back; `intent` names the
+    payment by the provider's payment intent, `refund_reference` its latest refund.
     """
 
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    REFUNDED = "refunded"
     IGNORED = "ignored"
 
     id: str
@@ -28,6 +31,8 @@ class ProviderEvent:
     payment_id: int | None = None
     amount: Decimal | None = None
     currency: str = ""
+    intent: str = ""
+    refund_reference: str = ""
     raw: dict = field(default_factory=dict)
 
 

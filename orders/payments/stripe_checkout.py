@@ -2,14 +2,19 @@
 
 STRIPE_SECRET_KEY calls the API; STRIPE_WEBHOOK_SECRET verifies webhooks (with the
 library, which also refuses a signature older than five minutes). Amounts go to Stripe
-in minor units (pence, cents): Orderly's shop currencies have two decimals.
+in the currency's minor units (pence, cents; yen have none), from ISO 4217 through Babel.
+Every call waits at most PAYMENT_PROVIDER_TIMEOUT seconds.
+
+`charge.refunded` (a refund made in Stripe's dashboard, or one of ours) reports the charge's
+amount refunded in all; the payment is found by the charge's payment intent.
 """
 
 import json
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import stripe
+from babel.numbers import get_currency_precision
 from django.conf import settings
 
 from orders.errors import PaymentProviderUnavailable, WebhookInvalid
@@ -21,8 +26,19 @@ EVENT_KINDS = {
     "checkout.session.async_payment_succeeded": ProviderEvent.SUCCEEDED,
     "checkout.session.async_payment_failed": ProviderEvent.FAILED,
     "checkout.session.expired": ProviderEvent.FAILED,
+    "charge.refunded": ProviderEvent.REFUNDED,
 }
-MINOR_UNITS = Decimal(100)
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """The amount in the currency's smallest unit, as Stripe takes it (12.50 GBP -> 1250,
+    1250 JPY -> 1250)."""
+    exponent = get_currency_precision(currency.upper())
+    return int((amount * 10**exponent).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def from_minor_units(amount: int, currency: str) -> Decimal:
+    return Decimal(amount).scaleb(-get_currency_precision(currency.upper()))
 
 
 class StripeProvider:
@@ -31,8 +47,11 @@ class StripeProvider:
     http_client: stripe.HTTPClient | None = None
 
     def _client(self) -> stripe.StripeClient:
+        http_client = self.http_client or stripe.RequestsClient(
+            timeout=settings.PAYMENT_PROVIDER_TIMEOUT
+        )
         return stripe.StripeClient(
-            settings.STRIPE_SECRET_KEY, http_client=self.http_client, max_network_retries=2
+            settings.STRIPE_SECRET_KEY, http_client=http_client, max_network_retries=2
         )
 
     def start(self, *, payment: Payment, return_url: str) -> tuple[str, str]:
@@ -44,13 +63,17 @@ class StripeProvider:
                     "quantity": 1,
                     "price_data": {
                         "currency": payment.currency.lower(),
-                        "unit_amount": int(payment.amount * MINOR_UNITS),
+                        "unit_amount": minor_units(payment.amount, payment.currency),
                         "product_data": {"name": f"{settings.SHOP_NAME} order {order.number}"},
                     },
                 }
             ],
             "client_reference_id": order.number,
             "metadata": {"order": order.number, "payment_id": str(payment.pk)},
+            # Its charge carries them too, so a refund made in Stripe's dashboard finds us.
+            "payment_intent_data": {
+                "metadata": {"order": order.number, "payment_id": str(payment.pk)}
+            },
             "success_url": return_url,
             "cancel_url": return_url,
         }
@@ -89,14 +112,30 @@ class StripeProvider:
         if kind == ProviderEvent.IGNORED:
             return ProviderEvent(id=str(event["id"]), type=event["type"], kind=kind, raw=event)
         payment_id = (session.get("metadata") or {}).get("payment_id")
+        if kind == ProviderEvent.REFUNDED:
+            return self._parse_refunded(event=event, charge=session, payment_id=payment_id)
         return ProviderEvent(
             id=str(event["id"]),
             type=event["type"],
             kind=kind,
             reference=str(session["id"]),
             payment_id=int(payment_id) if payment_id else None,
-            amount=Decimal(session["amount_total"]) / MINOR_UNITS,
+            amount=from_minor_units(int(session["amount_total"]), str(session["currency"])),
             currency=str(session["currency"]).upper(),
+            raw=event,
+        )
+
+    def _parse_refunded(self, *, event: dict, charge: dict, payment_id) -> ProviderEvent:
+        refunds = (charge.get("refunds") or {}).get("data") or []
+        return ProviderEvent(
+            id=str(event["id"]),
+            type=event["type"],
+            kind=ProviderEvent.REFUNDED,
+            payment_id=int(payment_id) if payment_id else None,
+            intent=str(charge.get("payment_intent") or ""),
+            refund_reference=str(refunds[0]["id"]) if refunds else str(charge["id"]),
+            amount=from_minor_units(int(charge["amount_refunded"]), str(charge["currency"])),
+            currency=str(charge["currency"]).upper(),
             raw=event,
         )
 
@@ -106,7 +145,7 @@ class StripeProvider:
             refund = self._client().v1.refunds.create(
                 params={
                     "payment_intent": session["payment_intent"],
-                    "amount": int(amount * MINOR_UNITS),
+                    "amount": minor_units(amount, session.get("currency") or payment.currency),
                 },
                 options={"idempotency_key": key},
             )

@@ -56,7 +56,7 @@ def sales_by_day(*, today: date, days: int = DASHBOARD_DAYS) -> list[SalesDay]:
         orders_sold(start=_start_of(first), end=shop_day(today)[1])
         .annotate(day=TruncDate("paid_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
-        .annotate(orders=Count("pk"), total=Sum("total"))
+        .annotate(orders=Count("pk"), total=Sum(F("total") - F("refunded")))
         .order_by("day")
     )
     found = {row["day"]: row for row in rows}

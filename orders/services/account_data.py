@@ -17,5 +17,10 @@ def orders_export(*, user: User) -> list[dict]:
 def orders_anonymise(*, user: User) -> int:
     """Erase the address and contact details copied onto the user's orders; return the count."""
     return Order.objects.filter(user=user).update(
-        delivery_address="", contact_name="", contact_email="", contact_phone=""
+        delivery_address="",
+        delivery_postcode="",
+        delivery_instructions="",
+        contact_name="",
+        contact_email="",
+        contact_phone="",
     )

@@ -42,6 +42,7 @@ from orders.models.orders import order_door
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
+from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
 from orders.signals import order_changing
@@ -161,7 +162,7 @@ class Checkout:
         cart_lines = self.take_cart()
         wanted = {line["product_id"]: line["quantity"] for line in cart_lines}
         products = self.take_products(wanted)
-        slot, address_text = self.take_slot()
+        slot, delivery = self.take_slot()
         coupon = self.take_coupon()
         bought = list(wanted.items())
         priced = order_price(
@@ -169,14 +170,12 @@ class Checkout:
             kind=slot.kind,
             coupon=coupon,
         )
-        order = self.create_order(
-            slot=slot, address_text=address_text, coupon=coupon, priced=priced
-        )
+        order = self.create_order(slot=slot, delivery=delivery, coupon=coupon, priced=priced)
         self.create_lines(order=order, products=products, bought=bought, priced=priced)
         self.use_stock(products=products, wanted=wanted)
         self.use_coupon(coupon)
         self.record(order=order, cart_lines=cart_lines)
-        return order, True
+        return order_paid_if_free(order=order), True
 
     def previous_order(self) -> Order | None:
         """The order this idempotency key already placed, or None; a key sent again with
@@ -226,35 +225,40 @@ class Checkout:
             raise OutOfStock("; ".join(problems) + ".")
         return products
 
-    def take_slot(self) -> tuple[Slot, str]:
-        """The slot, with one place taken in it, and the delivery address it needs."""
+    def take_slot(self) -> tuple[Slot, dict[str, str]]:
+        """The slot, with one place taken in it, and the delivery fields it needs."""
         slot = lock_slot(slot_id=self.slot_id)
         if slot is None:
             raise SlotUnavailable("There is no such slot.")
         slot_ensure_bookable(slot=slot, now=self.now)
-        address_text = self.address_text(kind=slot.kind)
+        delivery = self.delivery(kind=slot.kind)
         slot_reserve(slot=slot)
-        return slot, address_text
+        return slot, delivery
 
-    def address_text(self, *, kind: str) -> str:
+    def delivery(self, *, kind: str) -> dict[str, str]:
+        """The address copied onto a delivery order (none for pickup)."""
         if kind != Slot.Kind.DELIVERY:
             if self.address_id is not None:
                 raise AddressInvalid(
                     "This is a pickup slot: orders collected in the shop take no address."
                 )
-            return ""
+            return {}
         if self.address_id is None:
             raise AddressInvalid("Choose a delivery address, or a pickup slot.")
         address = Address.objects.filter(pk=self.address_id, user=self.user).first()
         if address is None:
             raise AddressInvalid("There is no such address in your address book.")
-        return address.as_text()
+        return {
+            "delivery_address": address.as_text(),
+            "delivery_postcode": address.postcode,
+            "delivery_instructions": address.instructions,
+        }
 
     def take_coupon(self) -> Coupon | None:
         return _coupon_check(code=self.coupon_code, now=self.now) if self.coupon_code else None
 
     def create_order(
-        self, *, slot: Slot, address_text: str, coupon: Coupon | None, priced: pricing.Priced
+        self, *, slot: Slot, delivery: dict[str, str], coupon: Coupon | None, priced: pricing.Priced
     ) -> Order:
         pk = _order_pk_take()
         with order_door():
@@ -264,7 +268,7 @@ class Checkout:
                 user=self.user,
                 kind=slot.kind,
                 slot=slot,
-                delivery_address=address_text,
+                **delivery,
                 contact_name=self.user.name,
                 contact_email=self.user.email,
                 contact_phone=self.user.phone,

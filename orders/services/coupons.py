@@ -1,7 +1,9 @@
-"""Saving coupon edits; `uses` is a counter only checkout changes, never a form."""
+"""Saving coupon edits; `uses` is a counter only checkout (and a release) changes, never a form."""
+
+from django.db.models import F
 
 from orders.errors import MaxUsesBelowUses
-from orders.models import Coupon
+from orders.models import Coupon, Order
 from orders.services.counters import counter_guarded_save
 
 COUPON_FIELDS = ["code", "kind", "value", "valid_from", "valid_until", "max_uses", "is_active"]
@@ -34,3 +36,15 @@ def coupon_save(*, coupon: Coupon) -> Coupon:
         limit="max_uses",
         refusal=lambda: _refusal(coupon),
     )
+
+
+def coupon_use_give_back(*, order: Order) -> None:
+    """A cancelled or expired order gives its coupon use back.
+
+    Called only by the move to cancelled or expired, with the order locked, in the
+    transaction that gives back its stock and slot place: an order makes that move once, so
+    its use comes back once. The coupon's row is taken last, after products and slot, as
+    checkout takes them.
+    """
+    if order.coupon_id is not None:
+        Coupon.objects.filter(pk=order.coupon_id, uses__gt=0).update(uses=F("uses") - 1)

@@ -3,6 +3,10 @@
 Lock order, as everywhere in orders: the order first, then its payments, then a refund.
 A webhook event is recorded first (unique per provider and event id), so a second delivery
 of the same event waits for the first to commit and then finds it applied.
+
+Money that cannot be kept (a late payment, a second one, one of the wrong amount or
+currency) is refunded automatically; a refund that keeps failing is retried with a
+doubling wait, then given up after REFUND_MAX_ATTEMPTS and told to managers.
 """
 
 import logging
@@ -11,25 +15,29 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from config.celery import task_queue
-from orders.errors import PaymentNotAllowed, PaymentProviderUnavailable, RefundNotAllowed
+from config.errors import ApplicationError
+from orders.errors import PaymentNotAllowed, PaymentProviderUnavailable
 from orders.models import Order, Payment, PaymentEvent, Refund
+from orders.models.orders import order_door
 from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
 from orders.policy import Action, order_allows
-from orders.services.locks import (
-    lock_order,
-    lock_payment,
-    lock_payments,
-    lock_refund_if_free,
+from orders.services.locks import lock_order, lock_payment, lock_payments, lock_refund_if_free
+from orders.services.refunds import (
+    payment_refundable,
+    payment_refunded_total,
+    refund_record_made,
+    refund_request,
 )
 from orders.services.transitions import order_transition
-from orders.signals import payment_refunded
+from orders.signals import payment_problem, payment_refunded
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +52,10 @@ def payment_start(*, order: Order, by: User, return_url: str) -> str:
     Only an order waiting for payment can be paid. One left unpaid past
     ORDER_PAYMENT_TIMEOUT is expired here instead (its stock and slot go back). The
     provider is called outside the order's lock, so a slow provider holds up nobody.
+    A replay (a double click, a retried request) is sent to the payment already started
+    instead of starting another; an order with nothing to pay is paid here.
     """
-    overdue = False
+    overdue = free = False
     with transaction.atomic():
         locked = lock_order(order_id=order.pk)
         order_allows(order=locked, user=by, action=Action.PAY)
@@ -54,19 +64,52 @@ def payment_start(*, order: Order, by: User, return_url: str) -> str:
             locked = order_transition(
                 order=locked, to=Order.Status.EXPIRED, by=None, note="Not paid in time."
             )
+        elif locked.total <= 0:
+            free = True
+            locked = order_paid_if_free(order=locked)
         else:
             provider = provider_get()
-            payment = Payment.objects.create(
-                order=locked, provider=provider.name, amount=locked.total, currency=locked.currency
-            )
+            payment = _payment_open(order=locked, provider=provider.name)
+    if free:
+        return locked.get_absolute_url()
     if overdue:
         raise PaymentNotAllowed(
             f"Order {locked.number} was not paid in time and has expired: its items went back "
             "on the shelf."
         )
+    if payment.redirect_url:
+        return payment.redirect_url
     reference, redirect_url = provider.start(payment=payment, return_url=return_url)
-    Payment.objects.filter(pk=payment.pk).update(reference=reference)
+    started = Payment.objects.filter(pk=payment.pk, reference="").update(
+        reference=reference, redirect_url=redirect_url
+    )
+    if not started:  # a replay running at the same moment started it first: go there
+        return Payment.objects.values_list("redirect_url", flat=True).get(pk=payment.pk)
     return redirect_url
+
+
+def _payment_open(*, order: Order, provider: str) -> Payment:
+    """The order's payment still waiting with this provider for its total, or a new one."""
+    waiting = Payment.objects.filter(
+        order=order,
+        provider=provider,
+        status=Payment.Status.PENDING,
+        amount=order.total,
+        currency=order.currency,
+    )
+    return waiting.order_by("-pk").first() or Payment.objects.create(
+        order=order, provider=provider, amount=order.total, currency=order.currency
+    )
+
+
+def order_paid_if_free(*, order: Order) -> Order:
+    """An order with nothing to pay (a 100% coupon) is paid as it is placed: no payment, no
+    provider, an OrderEvent that says so; cancelling it later refunds nothing."""
+    if order.total > 0 or order.status != Order.Status.PENDING_PAYMENT:
+        return order
+    return order_transition(
+        order=order, to=Order.Status.PAID, by=None, note="Nothing to pay: paid at checkout."
+    )
 
 
 def payment_webhook_receive(*, provider: str, body: bytes, headers) -> list[str]:
@@ -119,6 +162,8 @@ def _payment_find(*, provider: str, event: ProviderEvent) -> Payment | None:
             return found
     if event.payment_id is not None:
         return payments.filter(pk=event.payment_id).first()
+    if event.intent:  # a charge names the payment intent its Checkout Session paid with
+        return payments.filter(raw_event__data__object__payment_intent=event.intent).first()
     return None
 
 
@@ -127,6 +172,8 @@ def _apply(*, order: Order, payment: Payment, event: ProviderEvent) -> str:
     if not payment.reference and event.reference:
         payment.reference = event.reference
         fields.append("reference")
+    if event.kind == ProviderEvent.REFUNDED:
+        return _apply_refunded(payment=payment, event=event)
     if event.kind == ProviderEvent.FAILED:
         if payment.status != Payment.Status.PENDING:
             return Outcome.IGNORED
@@ -150,6 +197,7 @@ def _apply(*, order: Order, payment: Payment, event: ProviderEvent) -> str:
         )
         payment.status = Payment.Status.MISMATCH
         payment.save(update_fields=fields)
+        _mismatch_refund(order=order, payment=payment, event=event)
         return Outcome.MISMATCH
 
     payment.status = Payment.Status.SUCCEEDED
@@ -165,58 +213,62 @@ def _apply(*, order: Order, payment: Payment, event: ProviderEvent) -> str:
     refund_request(
         payment=payment,
         reason=f"Paid when the order was already {order.get_status_display().lower()}.",
+        of_sale=False,
     )
     return Outcome.REFUNDED
 
 
-def refund_request(*, payment: Payment, reason: str) -> Refund:
-    """Record that the payment is to be refunded in full, once; it is made after commit.
-
-    Call it inside the transaction that decided the refund (with the payment locked), so
-    the refund to make commits with that decision or not at all.
-    """
-    refund, created = Refund.objects.get_or_create(
+def _mismatch_refund(*, order: Order, payment: Payment, event: ProviderEvent) -> None:
+    """Money of the wrong amount or currency is given back as it came, and managers hear."""
+    received = f"{event.amount} {event.currency}"
+    refund_request(
         payment=payment,
-        defaults={
-            "amount": payment.amount,
-            "reason": reason[:200],
-            "key": f"orderly-refund-{payment.pk}",
-            "next_attempt_at": timezone.now(),
-        },
+        amount=event.amount if event.amount is not None and event.amount > 0 else None,
+        reason=f"Received {received}, not the {order.total} {order.currency} due.",
+        of_sale=False,
     )
-    if created:
-        # robust: a broker that is down leaves the refund due, and retry_due_refunds makes it.
-        transaction.on_commit(
-            lambda: task_queue("orders.tasks.refund_execute", refund.pk), robust=True
-        )
-    return refund
+    payment_problem.send(
+        sender=Payment,
+        order=order,
+        payment=payment,
+        problem=(
+            f"A payment of {received} arrived for order {order.number}, which is "
+            f"{order.total} {order.currency}: it was not applied and is being refunded."
+        ),
+    )
+
+
+def _apply_refunded(*, payment: Payment, event: ProviderEvent) -> str:
+    """The provider says `event.amount` of the payment is refunded in all (a refund made in
+    its dashboard, or one of ours): what Orderly has not recorded yet is recorded as made."""
+    recorded = payment_refunded_total(payment=payment)
+    new = min(event.amount or 0, payment.amount) - recorded
+    if new <= 0:
+        return Outcome.IGNORED
+    refund_record_made(
+        payment=payment,
+        amount=new,
+        reference=event.refund_reference,
+        reason="Refunded in the payment provider's dashboard.",
+    )
+    return Outcome.REFUNDED
 
 
 def payments_refund_for_order(*, order: Order, reason: str) -> list[Refund]:
-    """Refund every succeeded payment of the order (it is locked by the caller)."""
+    """Refund what is left of every succeeded payment of the order (locked by the caller);
+    a payment with nothing left (0.00, or refunded already) refunds nothing."""
     payments = lock_payments(order=order, status=Payment.Status.SUCCEEDED)
-    return [refund_request(payment=payment, reason=reason) for payment in payments]
-
-
-@transaction.atomic
-def order_refund(*, order: Order, by: User, reason: str = "") -> Refund:
-    """A manager refunds an order's payment in full, whatever its status (the order stays)."""
-    locked = lock_order(order_id=order.pk)
-    order_allows(order=locked, user=by, action=Action.REFUND)
-    refunds = payments_refund_for_order(
-        order=locked, reason=reason or f"Refunded by {by.email} in the admin."
-    )
-    if not refunds:
-        raise RefundNotAllowed(f"Order {locked.number} has no payment to refund.")
-    return refunds[0]
+    refunds = [refund_request(payment=payment, reason=reason) for payment in payments]
+    return [refund for refund in refunds if refund is not None]
 
 
 def refund_run(*, refund_id: int, now: datetime | None = None) -> Refund | None:
     """Ask the provider for the refund, once; record the outcome. Returns the refund, or
     None when it was already made or another worker is making it.
 
-    A provider failure is recorded (attempts, error) with the time of the next attempt,
-    doubling each time; refunds_retry_due picks it up then.
+    Any failure is an attempt: it is recorded (attempts, error) and committed with the time
+    of the next attempt, doubling each time (refunds_retry_due picks it up then); after
+    REFUND_MAX_ATTEMPTS the refund is given up and managers are told.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -230,13 +282,8 @@ def refund_run(*, refund_id: int, now: datetime | None = None) -> Refund | None:
             reference = provider_of(refund.payment.provider).refund(
                 payment=refund.payment, amount=refund.amount, key=refund.key
             )
-        except PaymentProviderUnavailable as error:
-            logger.warning("Refund %s failed (attempt %s): %s", refund.pk, refund.attempts, error)
-            refund.status = Refund.Status.FAILED
-            refund.last_error = error.message
-            wait = REFUND_FIRST_RETRY * 2 ** (refund.attempts - 1)
-            refund.next_attempt_at = now + min(wait, REFUND_LONGEST_WAIT)
-            refund.save()
+        except Exception as error:  # noqa: BLE001 - any failure is an attempt, not only expected ones
+            _refund_failed(refund=refund, error=error, now=now)
             return refund
         refund.status = Refund.Status.SUCCEEDED
         refund.reference = reference
@@ -244,13 +291,45 @@ def refund_run(*, refund_id: int, now: datetime | None = None) -> Refund | None:
         refund.next_attempt_at = None
         refund.refunded_at = now
         refund.save()
-        Payment.objects.filter(pk=refund.payment_id).update(
-            status=Payment.Status.REFUNDED, updated_at=now
-        )
+        payment = refund.payment
+        if payment.status == Payment.Status.MISMATCH or not payment_refundable(payment=payment):
+            Payment.objects.filter(pk=payment.pk).update(
+                status=Payment.Status.REFUNDED, updated_at=now
+            )
         payment_refunded.send(
-            sender=Refund, order=refund.payment.order, payment=refund.payment, amount=refund.amount
+            sender=Refund, order=payment.order, payment=payment, amount=refund.amount, refund=refund
         )
     return refund
+
+
+def _refund_failed(*, refund: Refund, error: Exception, now: datetime) -> None:
+    message = error.message if isinstance(error, ApplicationError) else repr(error)
+    refund.last_error = message[:2000]
+    if refund.attempts < settings.REFUND_MAX_ATTEMPTS:
+        logger.warning("Refund %s failed (attempt %s): %s", refund.pk, refund.attempts, message)
+        refund.status = Refund.Status.FAILED
+        wait = REFUND_FIRST_RETRY * 2 ** (refund.attempts - 1)
+        refund.next_attempt_at = now + min(wait, REFUND_LONGEST_WAIT)
+        refund.save()
+        return
+    logger.error("Refund %s gave up after %s attempts: %s", refund.pk, refund.attempts, message)
+    refund.status = Refund.Status.GAVE_UP
+    refund.next_attempt_at = None
+    refund.save()
+    order = refund.payment.order
+    if refund.of_sale:  # nothing went back: the sale counts again until a person refunds it
+        with order_door():
+            Order.objects.filter(pk=order.pk).update(refunded=F("refunded") - refund.amount)
+    payment_problem.send(
+        sender=Refund,
+        order=order,
+        payment=refund.payment,
+        problem=(
+            f"The refund of {refund.amount} {refund.payment.currency} for order {order.number} "
+            f"failed {refund.attempts} times and was given up ({message[:300]}). Refund it in "
+            "the payment provider's dashboard, or from the order list once the cause is fixed."
+        ),
+    )
 
 
 def refunds_retry_due(*, now: datetime | None = None, limit: int = 100) -> int:

@@ -9,6 +9,7 @@ from orders.errors import StockAdjustmentInvalid
 from orders.models import Product, StockMovement
 from orders.services.catalogue import catalogue_changed
 from orders.services.locks import lock_products
+from orders.signals import stock_adjusted
 
 MAX_ADJUSTMENT = 100_000
 
@@ -41,6 +42,7 @@ def stock_adjust(
         )
     product.stock = stock + delta
     catalogue_changed()
+    stock_adjusted.send(sender=Product, product=product)  # a restock re-arms its low-stock alert
     return StockMovement.objects.create(
         product=product,
         delta=delta,

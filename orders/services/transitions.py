@@ -26,6 +26,7 @@ from orders.models import Order, OrderEvent, OrderLine, Product
 from orders.models.orders import order_door
 from orders.policy import Action, order_allows, order_may
 from orders.services.catalogue import catalogue_changed
+from orders.services.coupons import coupon_use_give_back
 from orders.services.locks import lock_order, lock_order_if_free, lock_products
 from orders.services.slots import slot_release
 from orders.signals import order_changing
@@ -84,6 +85,7 @@ def _stock_and_slot_release(*, order: Order) -> None:
         if any(stock <= 0 for stock in stocks):  # back in stock shows at once (see checkout)
             catalogue_changed()
     slot_release(slot_id=order.slot_id)
+    coupon_use_give_back(order=order)
 
 
 def _ensure_move_allowed(*, order: Order, to: str, by: User | None) -> None:

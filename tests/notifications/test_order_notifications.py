@@ -20,6 +20,7 @@ from notifications.services import (
 )
 from orders.models import Order, Slot
 from orders.models.orders import order_door
+from orders.services.stock import stock_adjust
 from orders.services.transitions import order_cancel, order_transition
 from tests.factories import ProductFactory, SlotFactory, UserFactory, fulfilment_staff, place_order
 from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
@@ -277,3 +278,27 @@ def test_managers_hear_of_low_stock_once_per_crossing():
     assert _kinds(manager).count(Kind.LOW_STOCK) == 1
     place_order(products=[loaf], quantity=2)  # 4 left: a second crossing
     assert _kinds(manager).count(Kind.LOW_STOCK) == 2
+
+
+def test_a_restock_re_arms_the_low_stock_alert_for_the_next_crossing():
+    manager = _role("manager")
+    loaf = ProductFactory(name="Spelt loaf", stock=6, low_stock_threshold=5)
+    place_order(products=[loaf], quantity=2)  # 4 left: crossed
+    assert _kinds(manager).count(Kind.LOW_STOCK) == 1
+
+    stock_adjust(product=loaf, delta=20, reason="delivery", by=manager)  # 24: well above
+    place_order(products=[loaf], quantity=20)  # 4 left: crossed again
+
+    assert _kinds(manager).count(Kind.LOW_STOCK) == 2
+    assert "Only 4 of Spelt loaf" in Notification.objects.filter(kind=Kind.LOW_STOCK).first().body
+
+
+def test_a_correction_that_stays_low_does_not_re_arm_it():
+    manager = _role("manager")
+    loaf = ProductFactory(name="Spelt loaf", stock=6, low_stock_threshold=5)
+    place_order(products=[loaf], quantity=3)  # 3 left: crossed
+
+    stock_adjust(product=loaf, delta=1, reason="count", by=manager)  # 4: still low
+    place_order(products=[loaf], quantity=1)
+
+    assert _kinds(manager).count(Kind.LOW_STOCK) == 1

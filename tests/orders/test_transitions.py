@@ -103,7 +103,8 @@ def test_moves_outside_the_table_are_refused_and_change_nothing(path, to):
 
 
 def test_finished_orders_go_nowhere():
-    assert TRANSITIONS[S.COMPLETED] == TRANSITIONS[S.CANCELLED] == TRANSITIONS[S.EXPIRED] == set()
+    assert TRANSITIONS[S.CANCELLED] == TRANSITIONS[S.EXPIRED] == TRANSITIONS[S.REFUNDED] == set()
+    assert TRANSITIONS[S.COMPLETED] == {S.REFUNDED}  # a full refund, made by the system only
     assert set(TRANSITIONS) == set(S.values)
 
 
