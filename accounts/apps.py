@@ -4,6 +4,8 @@ from django.db.models.signals import post_migrate
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+    # allauth's own app (email addresses) is "Accounts" in admin already.
+    verbose_name = "Users"
 
     def ready(self):
         from accounts import receivers, schema  # noqa: F401  (registers receivers and schema)

@@ -4,6 +4,8 @@ browser's session cookie)."""
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from allauth.headless.internal import sessionkit
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy as AllauthStrategy
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import AuthenticationFailed
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -12,6 +14,19 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
     DRF answers 401 only when the first authentication class names a challenge for the
     WWW-Authenticate header; allauth's names none.
     """
+
+    def authenticate(self, request):
+        """A token that names no live session is refused as such (not as a missing one), so
+        an app knows to sign in again."""
+        if self.get_session_token(request) is None:
+            return None
+        authenticated = super().authenticate(request)
+        if authenticated is None:
+            raise AuthenticationFailed(
+                _("The session token is invalid or has expired: sign in again."),
+                code="invalid_token",
+            )
+        return authenticated
 
     def authenticate_header(self, request):
         return 'X-Session-Token realm="api"'

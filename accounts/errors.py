@@ -1,6 +1,6 @@
 """The business errors of accounts, raised by accounts.services."""
 
-from config.errors import ApplicationError
+from config.errors import ApplicationError, Conflict
 
 
 class EmailNotVerified(ApplicationError):
@@ -14,3 +14,10 @@ class AddressLimitReached(ApplicationError):
 class WrongPassword(ApplicationError):
     default_code, default_field = "wrong_password", "password"
     default_message = "The password is not correct."
+
+
+class AccountInUse(Conflict):
+    """The account has something in progress (live orders) that needs it: see
+    docs/decisions/0005-account-deletion-with-live-orders.md."""
+
+    default_code = "account_in_use"

@@ -47,6 +47,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_crud("orders", "closure"),
         *_crud("orders", "coupon"),
         "accounts.view_user",
+        # The scheduled jobs and when each last ran, read-only (superusers edit them).
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.view_intervalschedule",
     ),
 }
 

@@ -10,11 +10,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts import export
-from accounts.errors import AddressLimitReached, EmailNotVerified, WrongPassword
+from accounts.errors import AccountInUse, AddressLimitReached, EmailNotVerified, WrongPassword
 from accounts.models import ADDRESS_FIELDS, MAX_ADDRESSES, PROFILE_FIELDS, Address, User
 from accounts.roles import CUSTOMER
 from accounts.selectors import address_list, user_email_verified
-from accounts.signals import user_data_export, user_erasing
+from accounts.signals import user_data_export, user_deletion_asked, user_erasing
 from config.services import model_update, model_validate
 
 
@@ -106,11 +106,25 @@ def user_export(*, user: User) -> dict[str, Any]:
 
 
 @transaction.atomic
+def user_deletion_refusal(*, user: User) -> str:
+    """Why the account cannot be deleted now ("" when it can): the other apps say, e.g.
+    orders still in progress (docs/decisions/0005)."""
+    reasons = [reason for _, reason in user_deletion_asked.send(sender=User, user=user)]
+    return " ".join(reason for reason in reasons if reason)
+
+
 def user_delete(*, user: User, password: str) -> None:
-    """Erase the account: personal data goes, orders stay (anonymised), login ends for good."""
+    """Erase the account: personal data goes, orders stay (anonymised), login ends for good.
+
+    Refused while the account has orders in progress, which need the name, address and
+    email to be fulfilled (docs/decisions/0005).
+    """
     if not password or not user.check_password(password):
         raise WrongPassword()
     user = User.objects.select_for_update().get(pk=user.pk)
+    refusal = user_deletion_refusal(user=user)
+    if refusal:
+        raise AccountInUse(refusal)
     user_erasing.send(sender=User, user=user)
     Address.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -109,11 +109,15 @@ def logout_all(request):
 
 
 def _delete_refused(request, error: ApplicationError):
-    """A wrong password is shown on the form itself, next to the field."""
+    """A wrong password is shown on the form itself, next to the field; live orders above it."""
     form = DeleteAccountForm(request.POST)
     form.is_valid()
     form.add_error(error.field, error.message)
-    return render(request, "accounts/delete.html", {"form": form})
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "refusal": services.user_deletion_refusal(user=request.user)},
+    )
 
 
 @login_required
@@ -125,4 +129,8 @@ def delete_account(request):
         get_adapter(request).logout(request)
         messages.success(request, "Your account is deleted. Thank you for shopping with us.")
         return redirect("home")
-    return render(request, "accounts/delete.html", {"form": form})
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "refusal": services.user_deletion_refusal(user=request.user)},
+    )

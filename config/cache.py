@@ -1,15 +1,25 @@
-"""Django's Redis cache, failing open: with Redis unreachable the shop keeps selling.
+"""Redis for Django's cache (django-redis), failing open, with a circuit breaker.
 
-DRF's throttles and allauth's rate limits read and write the cache on every API
-request and sign-in. When Redis does not answer, each call logs a warning and acts
-as a cache that holds nothing: reads miss, writes report success. Limits are then
-not enforced until Redis is back, which is the lesser harm than refusing everyone.
+DRF's throttles, allauth's rate limits, the catalogue and the sessions read the cache on
+most requests. With Redis unreachable django-redis' `IGNORE_EXCEPTIONS` makes it a cache
+that holds nothing (reads miss, writes are dropped), so the shop keeps selling; limits
+are not enforced until Redis is back, the lesser harm than refusing everyone.
+
+A Redis that hangs (accepts, never answers) would still cost every call its socket
+timeout. The breaker remembers, per process and per Redis server, that a call timed out
+or was refused: for `CACHE_BREAKER_SECONDS` every call fails at once, without touching
+the network; then one call tries again. It lives in the connection class that the
+connection pool makes (django-redis' `CONNECTION_POOL_CLASS`), so every command, pipeline
+and connect goes through it. Ending a session must not fail open: config/sessions.py.
 """
 
-import functools
 import logging
+import threading
+import time
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+import redis
+from django_redis.cache import RedisCache
+from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -18,73 +28,124 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
-def _failing_open(method, fallback):
-    @functools.wraps(method)
-    def call(self, *args, **kwargs):
+class CircuitOpen(RedisConnectionError):
+    """Refused without a round trip: this Redis did not answer a moment ago."""
+
+
+class Breaker:
+    """Open for `seconds` after a failure; calls meanwhile fail at once."""
+
+    def __init__(self, name: str, seconds: float):
+        self.name = name
+        self.seconds = seconds
+        self.open_until = 0.0
+
+    def check(self) -> None:
+        if time.monotonic() < self.open_until:
+            raise CircuitOpen(f"Redis at {self.name} did not answer; retried in a moment")
+
+    def trip(self, error: Exception) -> None:
+        now = time.monotonic()
+        if now >= self.open_until:
+            logger.error(
+                "Redis at %s unreachable (%s): the cache is skipped for %s s",
+                self.name,
+                error,
+                self.seconds,
+            )
+        self.open_until = now + self.seconds
+
+
+_breakers: dict[tuple[str, int], Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(host: str, port: int, seconds: float) -> Breaker:
+    with _breakers_lock:
+        if (host, port) not in _breakers:
+            _breakers[(host, port)] = Breaker(f"{host}:{port}", seconds)
+        return _breakers[(host, port)]
+
+
+class BreakerConnection(redis.Connection):
+    def __init__(self, *, breaker_seconds: float = 5.0, **kwargs):
+        super().__init__(**kwargs)
+        self.breaker = breaker_for(self.host, self.port, breaker_seconds)
+
+    def _guarded(self, call, *args, **kwargs):
+        self.breaker.check()
         try:
-            return method(self, *args, **kwargs)
+            return call(*args, **kwargs)
+        except CircuitOpen:
+            raise
         except UNREACHABLE as error:
-            logger.warning("Cache unreachable, %s ignored: %s", method.__name__, error)
-            return fallback(*args, **kwargs)
+            self.breaker.trip(error)
+            raise
 
-    return call
+    def connect(self):
+        return self._guarded(super().connect)
+
+    def send_packed_command(self, command, check_health=True):
+        return self._guarded(super().send_packed_command, command, check_health)
+
+    def read_response(self, *args, **kwargs):
+        return self._guarded(super().read_response, *args, **kwargs)
 
 
-def _default(key, default=None, *args, **kwargs):
-    return default
+class BreakerConnectionPool(redis.ConnectionPool):
+    """django-redis' CONNECTION_POOL_CLASS: a pool of BreakerConnection."""
+
+    def __init__(self, connection_class=redis.Connection, **kwargs):
+        if connection_class is redis.Connection:
+            connection_class = BreakerConnection
+        else:
+            kwargs.pop("breaker_seconds", None)  # rediss:// or unix://: no breaker
+        super().__init__(connection_class=connection_class, **kwargs)
 
 
-def _delta(key, delta=1, *args, **kwargs):
-    return delta
+class FailOpenRedisCache(RedisCache):
+    """django-redis with IGNORE_EXCEPTIONS, whose add() reports success when Redis cannot
+    be reached (it would report failure): allauth's rate limits take a lock with add() and,
+    never getting it, would refuse every sign-in after waiting a second."""
+
+    def add(self, *args, **kwargs):
+        try:
+            return self.client.add(*args, **kwargs)
+        except ConnectionInterrupted:
+            return True
+
+
+class SkipOpenCircuit(logging.Filter):
+    """django-redis logs each exception it ignores; while the circuit is open that is every
+    cache call, already told once by Breaker.trip."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(getattr(error, "__cause__", None), CircuitOpen)
 
 
 def count_hit(cache, key: str, window: int) -> int:
     """Add one to the counter at `key`, which lasts `window` seconds from its first hit,
-    and return the new count: one round trip to Redis, or add and incr elsewhere."""
-    hit = getattr(cache, "hit", None)  # cache is often django.core.cache's proxy
-    if hit is not None:
-        return hit(key, window)
-    cache.add(key, 0, window)
-    return cache.incr(key)
-
-
-class ReusedClient(RedisCacheClient):
-    """One redis.Redis per connection pool, made once. Django's client makes a new one
-    for every call, which costs more CPU than the round trip (bench/profile.py)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        if index not in self._clients:
-            self._clients[index] = super().get_client(key, write=write)
-        return self._clients[index]
-
-
-class FailOpenRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusedClient
-
-    def _hit(self, key, window, version=None):
-        key = self.make_and_validate_key(key, version=version)
-        with self._cache.get_client(key, write=True).pipeline(transaction=False) as pipe:
+    and return the new count. In Redis one round trip, with commands Redis 6 knows
+    (SET NX EX, INCR, in MULTI); elsewhere add and incr. Fails open: 1."""
+    if not hasattr(cache, "client"):  # the embedded local-memory cache
+        cache.add(key, 0, window)
+        return cache.incr(key)
+    key = cache.make_key(key)
+    try:
+        with cache.client.get_client(write=True).pipeline(transaction=True) as pipe:
+            pipe.set(key, 0, ex=window, nx=True)
             pipe.incr(key)
-            pipe.expire(key, window, nx=True)
-            count, _ = pipe.execute()
-        return count
+            _, count = pipe.execute()
+    except UNREACHABLE:  # told once by the breaker
+        return 1
+    return count
 
-    hit = _failing_open(_hit, lambda *args, **kwargs: 1)
-    get = _failing_open(RedisCache.get, _default)
-    get_many = _failing_open(RedisCache.get_many, lambda *args, **kwargs: {})
-    has_key = _failing_open(RedisCache.has_key, lambda *args, **kwargs: False)
-    add = _failing_open(RedisCache.add, lambda *args, **kwargs: True)
-    set = _failing_open(RedisCache.set, lambda *args, **kwargs: None)
-    set_many = _failing_open(RedisCache.set_many, lambda *args, **kwargs: [])
-    touch = _failing_open(RedisCache.touch, lambda *args, **kwargs: True)
-    incr = _failing_open(RedisCache.incr, _delta)
-    delete = _failing_open(RedisCache.delete, lambda *args, **kwargs: False)
-    delete_many = _failing_open(RedisCache.delete_many, lambda *args, **kwargs: None)
-    clear = _failing_open(RedisCache.clear, lambda *args, **kwargs: False)
+
+def cache_delete_confirmed(cache, key: str) -> None:
+    """Delete `key` or raise: for what must not fail open (ending a session). django-redis'
+    client raises (ConnectionInterrupted) where the cache's IGNORE_EXCEPTIONS would not."""
+    if hasattr(cache, "client"):
+        cache.client.delete(key)
+    else:
+        cache.delete(key)

@@ -11,6 +11,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
+from config.views import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -81,4 +82,5 @@ def readyz(request):
     return JsonResponse(
         {"status": "unavailable" if failed else "ok", "failed": failed, "checks": results},
         status=503 if failed else 200,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)} if failed else None,
     )

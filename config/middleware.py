@@ -111,3 +111,31 @@ class HostileInputMiddleware:
     def _is_json(request) -> bool:
         media = request.content_type or ""
         return (media == "application/json" or media.endswith("+json")) and bool(request.body)
+
+
+class JsonErrorBodyMiddleware:
+    """Under /api/ and /_allauth/, an error reply that a library made as HTML or text (a
+    view's 405 for a method it does not take, a CSRF 403, the schema pages' renderers) gets
+    the JSON body API clients read: DRF's own detail when it has one, else the status's."""
+
+    KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(JSON_PREFIXES)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        data = getattr(response, "data", None)  # DRF's reply, rendered by a page's renderer
+        detail = data.get("detail") if isinstance(data, dict) else None
+        code = data.get("code") if isinstance(data, dict) else None
+        reply = error_reply(request, response.status_code, detail=detail, code=code)
+        for header in self.KEPT_HEADERS:
+            if header in response:
+                reply[header] = response[header]
+        return reply

@@ -9,6 +9,7 @@ import hashlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import babel.numbers
 import environ
@@ -34,8 +35,11 @@ if not SECRET_KEY:
 
 # The shop's name, in pages, email subjects and authenticator apps.
 SHOP_NAME = env.str("SHOP_NAME", default="Orderly")
-# Where the shop is served, for the links in emails (sent by workers, with no request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the shop is served, for every link in emails (sent by workers, with no request).
+# Unset, it is where `make run` serves (HOST and PORT); production must name it.
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://{env.str('HOST', '127.0.0.1')}:{env.int('PORT', 8000)}"
+).rstrip("/")
 
 # Proxies in front of the app (the PaaS router) that append to X-Forwarded-For; the
 # client's address is the entry this many from the right, for DRF's throttles and
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.BodySizeLimitMiddleware",
     "config.middleware.HostileInputMiddleware",
+    "config.middleware.JsonErrorBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,22 +134,52 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+
+
+def _redis_database(url: str) -> tuple[str, int]:
+    """(host:port, database number) of a redis:// URL."""
+    parts = urlsplit(url)
+    return parts.netloc.rsplit("@", 1)[-1], int(parts.path.strip("/") or 0)
+
+
+# The cache has a Redis database of its own: cache.clear() (FLUSHDB) must never drop the
+# Celery broker's queued tasks. Unset, it is REDIS_URL's database number plus 8 (of 16).
+CACHE_URL = env.str(
+    "CACHE_URL",
+    default=REDIS_URL
+    and urlunsplit(
+        urlsplit(REDIS_URL)._replace(path=f"/{(_redis_database(REDIS_URL)[1] + 8) % 16}")
+    ),
+)
+# Seconds a cache call waits for Redis, and how long a Redis that did not answer is then
+# skipped (config/cache.py's circuit breaker).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=5)
+if CACHE_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, throttles and rate limits degrade, logged.
             "BACKEND": "config.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="orderly"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "CONNECTION_POOL_CLASS": "config.cache.BreakerConnectionPool",
+                "CONNECTION_POOL_KWARGS": {"breaker_seconds": CACHE_BREAKER_SECONDS},
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache"
 
 # Sessions (and app session tokens, which are sessions) are rows, read through the cache:
-# a signed-in request reads Redis, not the table. Ending a session deletes both.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# a signed-in request reads Redis, not the table. Ending a session deletes the cached copy
+# first and fails (503) while Redis cannot confirm it (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 
 # --- Accounts ---------------------------------------------------------------
 
@@ -181,7 +216,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"confirm_email": "3/3m/key"}
 # The code typed in the session (or app token) that asked for it signs the user in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SHOP_NAME}] "
+# allauth's emails name SHOP_NAME (subject and body) and link to SITE_URL, not the host a
+# request came in on.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 # allauth's own OpenAPI description of the app API, at /_allauth/openapi.html (and .json).
@@ -200,12 +237,17 @@ if env.str("EMAIL_URL", default="").startswith("filemail:///"):
     # filemail:///var/mail/shop names an absolute folder; django-environ drops its first "/".
     EMAIL_CONFIG["EMAIL_FILE_PATH"] = "/" + EMAIL_CONFIG["EMAIL_FILE_PATH"].lstrip("/")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection or reply may take: a hung mail server fails the send (counted,
+# retried later) instead of holding a worker.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Orderly <shop@orderly.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation -----------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# One date and time format everywhere (admin too), a 24-hour clock: config/formats/.
+FORMAT_MODULE_PATH = "config.formats"
 # A phone number written without "+country" is read as British, and shown as +44 20 7946 0000.
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
@@ -332,6 +374,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# Every task's time limit: at the soft one the task gets SoftTimeLimitExceeded (an attempt
+# that failed, recorded as any other), at the hard one its worker process is replaced.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must be above 0 and below CELERY_TASK_TIME_LIMIT."
+    )
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -355,6 +405,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "store_processed": False,
     }
+if (
+    CACHE_URL
+    and CELERY_BROKER_URL.startswith("redis")
+    and (_redis_database(CACHE_URL) == _redis_database(CELERY_BROKER_URL))
+):
+    raise ImproperlyConfigured(
+        "CACHE_URL and the Celery broker share a Redis database, so clearing the cache would "
+        "drop queued tasks: give CACHE_URL another database number (or leave it unset)."
+    )
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Workers and beat log through Django's LOGGING (JSON in production, with the request id).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -375,6 +434,11 @@ if not DEBUG:
                 "REDIS_URL",
                 "the Celery broker and cache; without it tasks run in-process",
                 not REDIS_URL or CELERY_TASK_ALWAYS_EAGER,
+            ),
+            (
+                "SITE_URL",
+                "the shop's public address, for the links in emails",
+                not env.str("SITE_URL", default=""),
             ),
             (
                 "EMAIL_URL",
@@ -423,6 +487,19 @@ if PAYMENT_PROVIDER not in {"sandbox", "stripe"}:
     raise ImproperlyConfigured(
         f"PAYMENT_PROVIDER={PAYMENT_PROVIDER!r} is not a payment provider: use sandbox or stripe."
     )
+# The sandbox marks orders paid with no money taken: production runs it only when both
+# PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true say so (a demo or staging shop).
+ALLOW_SANDBOX_PAYMENTS = env.bool("ALLOW_SANDBOX_PAYMENTS", default=False)
+if (
+    not DEBUG
+    and PAYMENT_PROVIDER == "sandbox"
+    and not (env.str("PAYMENT_PROVIDER", default="") and ALLOW_SANDBOX_PAYMENTS)
+):
+    raise ImproperlyConfigured(
+        "Production (DEBUG=false or DJANGO_ENV=production) will not start on an embedded "
+        "default. Set: PAYMENT_PROVIDER (stripe; the sandbox takes no money, and runs in "
+        "production only with PAYMENT_PROVIDER=sandbox and ALLOW_SANDBOX_PAYMENTS=true)."
+    )
 # Signs the sandbox's webhooks. Unset, it is derived from SECRET_KEY: secret, and stable.
 SANDBOX_WEBHOOK_SECRET = (
     env.str("SANDBOX_WEBHOOK_SECRET", default="")
@@ -453,7 +530,10 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "skip_open_circuit": {"()": "config.cache.SkipOpenCircuit"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
         "json": {
@@ -478,5 +558,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},
+        "config.cache": {"filters": ["skip_open_circuit"]},
     },
 }

@@ -1,6 +1,7 @@
 """Error pages in the shop's look; JSON under /api/ so API clients always get JSON."""
 
 import sys
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -8,9 +9,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from config.sessions import SessionNotEnded
+
 MESSAGES = {
     400: ("Bad request", "The request could not be understood.", "bad_request"),
     403: ("Forbidden", "You are not allowed to do that.", "permission_denied"),
+    405: ("Method not allowed", "This address does not take that method.", "method_not_allowed"),
     404: ("Not found", "There is nothing at this address.", "not_found"),
     500: ("Something went wrong", "We have been told and are looking into it.", "server_error"),
     503: (
@@ -19,17 +23,25 @@ MESSAGES = {
         "service_unavailable",
     ),
 }
-DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+# What a retry in a moment may fix: the database, or the session cache ending a session.
+UNAVAILABLE = (OperationalError, InterfaceError, SessionNotEnded)
 RETRY_AFTER_SECONDS = 30
 
 
 JSON_PREFIXES = ("/api/", "/_allauth/")
 
 
+def _message(status: int) -> tuple[str, str, str]:
+    if status in MESSAGES:
+        return MESSAGES[status]
+    phrase = HTTPStatus(status).phrase
+    return phrase, f"{phrase}.", phrase.lower().replace(" ", "_").replace("-", "_")
+
+
 def error_reply(request, status, *, detail=None, code=None, field=None):
     """An error reply: JSON for API clients (allauth's shape under /_allauth/), else the
     shop's error page."""
-    title, default_detail, default_code = MESSAGES[status]
+    title, default_detail, default_code = _message(status)
     detail, code = detail or default_detail, code or default_code
     if request.path.startswith("/_allauth/"):
         errors = [{"message": detail, "code": code, "param": field}]
@@ -64,11 +76,12 @@ def page_not_found(request, exception):
 
 def server_error(request):
     """Django's answer to any exception a view or middleware let through: a 500, or a 503
-    with Retry-After when the database cannot be reached (it is down, or restarting).
+    with Retry-After when the database cannot be reached (it is down, or restarting) or
+    a session could not be ended because the session cache did not answer.
 
     Rendered without the request: the database behind the session may be what failed.
     """
-    status = 503 if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE) else 500
+    status = 503 if isinstance(sys.exc_info()[1], UNAVAILABLE) else 500
     title, detail, code = MESSAGES[status]
     if request.path.startswith(JSON_PREFIXES):
         response = JsonResponse({"detail": detail, "code": code, "field": None}, status=status)

@@ -1,8 +1,22 @@
-"""Admin for notifications and their email deliveries: a read-only record for staff."""
+"""Admin for notifications and their email deliveries: a read-only record for staff; and
+the scheduled jobs (django-celery-beat's), which managers may read but not change or run."""
 
 from django.contrib import admin
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 
 from notifications.models import Delivery, Notification
+
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class ScheduledJobAdmin(PeriodicTaskAdmin):
+    """django-celery-beat's admin, whose actions (enable, disable, run now) declare no
+    permission: only those who may change a job get them."""
+
+    def get_actions(self, request):
+        return super().get_actions(request) if self.has_change_permission(request) else {}
 
 
 class DeliveryInline(admin.TabularInline):

@@ -1,5 +1,9 @@
 """Every periodic job, in one table. `manage.py setup_schedules` writes them to
-django-celery-beat's tables (the missing ones only), where admins can edit them.
+django-celery-beat's tables, where admins can edit them.
+
+The settings own each job's task, expiry and schedule (REPORT_HOUR sets the report's):
+setup_schedules updates them. Admins own whether a job is enabled, and a schedule they
+changed in admin, which setup_schedules then keeps.
 
 Each entry: name -> (task path, crontab fields, expires in seconds or None). A job that
 runs every minute or five expires before its next run, so a backlog left by downtime does

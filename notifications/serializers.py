@@ -1,3 +1,4 @@
+from django.urls import Resolver404, resolve, reverse
 from rest_framework import serializers
 
 from notifications.models import Notification
@@ -5,11 +6,47 @@ from notifications.models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     read = serializers.BooleanField(source="is_read", read_only=True)
+    link = serializers.CharField(
+        read_only=True, help_text="The page on the website this notification is about."
+    )
+    order = serializers.SerializerMethodField(
+        help_text="The number of the customer's order it is about, or null."
+    )
+    api_url = serializers.SerializerMethodField(
+        help_text="The API URL of that order (GET /api/v1/orders/{number}/), or null."
+    )
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "link", "created_at", "read", "read_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "link",
+            "order",
+            "api_url",
+            "created_at",
+            "read",
+            "read_at",
+        ]
         read_only_fields = fields
+
+    def get_order(self, notification: Notification) -> str | None:
+        """The order number in `link`, when it is an order's page (orders.get_absolute_url)."""
+        try:
+            match = resolve(notification.link or "/-")
+        except Resolver404:
+            return None
+        return match.kwargs.get("number") if match.url_name == "order_detail" else None
+
+    def get_api_url(self, notification: Notification) -> str | None:
+        number = self.get_order(notification)
+        if number is None:
+            return None
+        path = reverse("order-detail", kwargs={"number": number})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class UnreadCountSerializer(serializers.Serializer):

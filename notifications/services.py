@@ -10,7 +10,6 @@ that runs twice sends once; queue_due sends whatever a broker or worker left beh
 import csv
 import io
 import logging
-import smtplib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -54,6 +53,7 @@ DELIVERY_FIRST_RETRY = timedelta(minutes=1)
 DELIVERY_MAX_ATTEMPTS = 8
 DELIVERY_STUCK_AFTER = timedelta(minutes=10)
 SEND_TASK = "notifications.tasks.send_delivery"
+STUCK_ERROR = f"the attempt did not finish within {DELIVERY_STUCK_AFTER}"
 
 
 # --- Writing notifications ------------------------------------------------------------
@@ -110,8 +110,12 @@ def _slot_text(order: Order) -> str:
 
 def _total_text(order: Order) -> str:
     """The total with the tax in it named: "£16.15 incl. £1.94 VAT" (in both pricing modes the
-    total is what the customer pays, tax included)."""
-    return f"{money_text(order.total)} incl. {money_text(order.tax)} {settings.TAX_LABEL}"
+    total is what the customer pays, tax included), and the coupon's discount when there is
+    one: "(£1.80 off with coupon WELCOME10)"."""
+    text = f"{money_text(order.total)} incl. {money_text(order.tax)} {settings.TAX_LABEL}"
+    if order.discount:
+        text += f" ({money_text(order.discount)} off with coupon {order.coupon_code})"
+    return text
 
 
 def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
@@ -402,16 +406,8 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
     try:
         _email(delivery).send()
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
-        delivery.last_error = str(error)[:2000]
-        if delivery.attempts >= DELIVERY_MAX_ATTEMPTS:
-            delivery.status = Delivery.Status.GAVE_UP
-            delivery.next_attempt_at = None
-        else:
-            delivery.status = Delivery.Status.FAILED
-            delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
-        delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+    except Exception as error:  # noqa: BLE001 - any failure is an attempt (a refused header...)
+        delivery_fail(delivery=delivery, error=str(error) or repr(error), now=now)
         return False
     delivery.status = Delivery.Status.SENT
     delivery.sent_at = timezone.now()
@@ -420,14 +416,40 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+def delivery_fail(*, delivery: Delivery, error: str, now: datetime) -> None:
+    """Record a failed attempt of a claimed delivery: retried after a doubling wait, or
+    given up after DELIVERY_MAX_ATTEMPTS (logged at ERROR: a person must look)."""
+    delivery.last_error = error[:2000]
+    if delivery.attempts >= DELIVERY_MAX_ATTEMPTS:
+        delivery.status = Delivery.Status.GAVE_UP
+        delivery.next_attempt_at = None
+        logger.error(
+            "Delivery %s gave up after %s attempts: %s", delivery.pk, delivery.attempts, error
+        )
+    else:
+        delivery.status = Delivery.Status.FAILED
+        delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
+        logger.warning("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
+    delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+
+
 def deliveries_queue_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """The sweep: queue every delivery still to send (new ones a broker or worker lost,
-    failed ones whose wait is over); one stuck "sending" past DELIVERY_STUCK_AFTER (its
-    worker died) is to send again. Returns how many were queued."""
+    failed ones whose wait is over, and ones stuck "sending" past DELIVERY_STUCK_AFTER).
+    Returns how many were queued."""
     now = now or timezone.now()
-    Delivery.objects.filter(
+    # A stuck attempt failed without a word (its worker was killed): it counted when it was
+    # claimed, and is sent again now unless it was the last.
+    stuck = Delivery.objects.filter(
         status=Delivery.Status.SENDING, claimed_at__lt=now - DELIVERY_STUCK_AFTER
-    ).update(status=Delivery.Status.PENDING)
+    )
+    gave_up = list(stuck.filter(attempts__gte=DELIVERY_MAX_ATTEMPTS).values_list("pk", flat=True))
+    if gave_up:
+        stuck.filter(pk__in=gave_up).update(
+            status=Delivery.Status.GAVE_UP, next_attempt_at=None, last_error=STUCK_ERROR
+        )
+        logger.error("Deliveries %s gave up: %s", gave_up, STUCK_ERROR)
+    stuck.update(status=Delivery.Status.PENDING, last_error=STUCK_ERROR)
     due = list(
         Delivery.objects.filter(
             Q(status=Delivery.Status.PENDING)

@@ -5,10 +5,10 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.signals import user_data_export, user_erasing
+from accounts.signals import user_data_export, user_deletion_asked, user_erasing
 from orders.models import Category, Product
 from orders.selectors.cart import cart_get
-from orders.services.account_data import orders_anonymise, orders_export
+from orders.services.account_data import orders_anonymise, orders_deletion_refusal, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
 from orders.services.catalogue import catalogue_changed
 
@@ -32,6 +32,11 @@ def merge_guest_cart_at_login(sender, request, user, **kwargs):
 def export_orders(sender, user, **kwargs):
     """The user's orders, with their lines and timeline, for the personal-data export."""
     return {"orders": orders_export(user=user)}
+
+
+@receiver(user_deletion_asked, dispatch_uid="orders.refuse_deletion_with_live_orders")
+def refuse_deletion_with_live_orders(sender, user, **kwargs):
+    return orders_deletion_refusal(user=user)
 
 
 @receiver(user_erasing, dispatch_uid="orders.anonymise_orders")

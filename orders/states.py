@@ -37,6 +37,10 @@ SOLD = frozenset(
 )
 # Paid and still to be handed over: the customer is reminded of the slot.
 LIVE = SOLD - {Status.COMPLETED}
+# Where an order's story ends; every other status is an order in progress (a closed
+# slot's live orders, an account that cannot be deleted yet).
+ENDED = frozenset({Status.COMPLETED, Status.CANCELLED, Status.EXPIRED, Status.REFUNDED})
+IN_PROGRESS = frozenset(Status.values) - ENDED
 # Orders the kitchen still has to make and pack (the prep list, the slips): paid, or
 # already being prepared.
 TO_PREPARE = frozenset({Status.PAID, Status.PREPARING})

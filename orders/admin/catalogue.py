@@ -105,6 +105,25 @@ class ProductAdmin(ServiceSaveAdmin):
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Those who may only look see the stock without the "Adjust stock" link, which
+        would answer 403."""
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "stock" if field == "stock_with_link" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in self.fieldsets
+        ]
+
     @admin.display(description="low stock", boolean=True)
     def low_stock(self, product: Product) -> bool:
         return product.low_on_stock

@@ -15,6 +15,7 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from config.errors import ApplicationError
@@ -122,7 +123,7 @@ def _csv_value(name: str, value):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "placed", "customer", "status_shown", "kind", "slot_start", "amount"]
-    list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter)]
+    list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter), "slot__is_open"]
     search_fields = ["number", "user__email", "contact_email", "contact_name"]
     search_help_text = "Search by order number, customer email or name."
     date_hierarchy = "placed_at"
@@ -189,7 +190,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="placed", ordering="placed_at")
     def placed(self, order: Order) -> str:
-        return f"{timezone.localtime(order.placed_at):%d %b %H:%M}"
+        return date_format(timezone.localtime(order.placed_at), "DATETIME_FORMAT")
 
     @admin.display(description="total", ordering="total")
     def amount(self, order: Order) -> str:
@@ -201,8 +202,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="slot", ordering="slot__starts_at")
     def slot_start(self, order: Order) -> str:
-        starts = timezone.localtime(order.slot.starts_at)
-        return f"{starts:%a %d %b %H:%M}"
+        return date_format(timezone.localtime(order.slot.starts_at), "DATETIME_FORMAT")
 
     def has_add_permission(self, request):
         return False

@@ -48,12 +48,21 @@ class SlotOrderInline(admin.TabularInline):
 class SlotAdmin(ServiceSaveAdmin):
     service = staticmethod(slot_save)
     form = SlotAdminForm
-    list_display = ["__str__", "kind", "starts_at", "ends_at", "capacity", "reserved", "remaining"]
-    list_filter = ["kind", ("starts_at", admin.DateFieldListFilter)]
+    list_display = [
+        "__str__",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "reserved",
+        "remaining",
+        "is_open",
+    ]
+    list_filter = ["kind", "is_open", ("starts_at", admin.DateFieldListFilter)]
     search_fields = ["orders__number"]
     search_help_text = "Find the slot of an order by its number."
     date_hierarchy = "starts_at"
-    readonly_fields = ["reserved"]
+    readonly_fields = ["reserved", "is_open"]
     inlines = [SlotOrderInline]
     actions = ["create_next_week"]
 

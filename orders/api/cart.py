@@ -7,9 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders.errors import CartLineNotFound
-from orders.models import Cart, CartLine
+from orders.models import Cart, CartLine, Slot
+from orders.pricing import LineIn
 from orders.selectors.cart import CartSummary, cart_get, cart_summary
 from orders.services import cart as cart_services
+from orders.services.checkout import order_price
+from orders.services.coupons import coupon_preview
 
 
 class CartProductSerializer(serializers.Serializer):
@@ -75,6 +78,65 @@ class CartView(APIView):
     def get(self, request):
         """The customer's cart at current prices, with each line's total and flags."""
         return _cart_response(cart_get(user=request.user))
+
+
+class CheckoutPreviewInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Slot.Kind.choices, help_text="delivery (with its fee) or pickup."
+    )
+    coupon = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text="A coupon code to try."
+    )
+
+
+def _money_field(help_text: str):
+    return serializers.DecimalField(max_digits=12, decimal_places=2, help_text=help_text)
+
+
+class CheckoutPreviewSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    coupon = serializers.CharField(allow_null=True, help_text="The coupon applied, or null.")
+    subtotal = _money_field("The sum of the line totals.")
+    discount = _money_field("The coupon's discount.")
+    delivery_fee = _money_field("The delivery fee (0.00 for pickup).")
+    tax = _money_field("The tax in the total when prices_include_tax, else added to it.")
+    total = _money_field("What checking out now would ask to pay.")
+    prices_include_tax = serializers.BooleanField()
+    currency = serializers.CharField()
+
+
+class CheckoutPreviewView(APIView):
+    @extend_schema(parameters=[CheckoutPreviewInputSerializer], responses=CheckoutPreviewSerializer)
+    def get(self, request):
+        """What checking out the cart would cost, for delivery or pickup and with a coupon,
+        before the order is placed. A coupon that checkout would refuse is a 400 naming
+        `coupon`; the coupon is not used up by a preview."""
+        given = CheckoutPreviewInputSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        code = given.validated_data.get("coupon", "").strip()
+        coupon = coupon_preview(code=code) if code else None
+        summary = cart_summary(cart=cart_get(user=request.user))
+        priced = order_price(
+            lines=[
+                LineIn(ln.unit_price, ln.product.tax_rate, ln.quantity)
+                for ln in summary.lines
+                if not ln.has_problem
+            ],
+            kind=given.validated_data["kind"],
+            coupon=coupon,
+        )
+        reply = {
+            "kind": given.validated_data["kind"],
+            "coupon": coupon.code if coupon else None,
+            "subtotal": priced.subtotal,
+            "discount": priced.discount,
+            "delivery_fee": priced.delivery_fee,
+            "tax": priced.tax,
+            "total": priced.total,
+            "prices_include_tax": priced.prices_include_tax,
+            "currency": settings.SHOP_CURRENCY,
+        }
+        return Response(CheckoutPreviewSerializer(reply).data)
 
 
 class CartItemViewSet(viewsets.GenericViewSet):

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config.caching import request_keep_only
 from orders.models import Category, Product
 from orders.selectors.catalogue import (
     category_find,
@@ -121,9 +122,12 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         return self._cached(request, super().retrieve, *args, **kwargs)
 
     def _cached(self, request, view, *args, **kwargs):
-        """The same for every caller, so one cached reply per address (see catalogue_cached)."""
+        """The same for every caller, so one cached reply per address and per value of the
+        parameters the view reads: its filters and the page (see catalogue_cached)."""
+        reads = [*self.filterset_class.base_filters, self.paginator.page_query_param]
         data = catalogue_cached(
-            f"api {request.get_host()} {request.get_full_path()}",
+            f"api {request.get_host()} "
+            + request_keep_only(request, reads if self.action == "list" else []),
             lambda: view(request, *args, **kwargs).data,
         )
         return Response(data)

@@ -308,9 +308,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         summary="Start paying for an order",
         description=(
-            "Opens a payment with the shop's payment provider and returns where to send the "
-            "buyer. Only the customer's own order, while it waits for payment; the order "
-            "page (its `pay_url` on the website) is where the buyer comes back to."
+            "Opens a payment with the shop's payment provider and returns `redirect_url`, "
+            "the provider's payment page to send the buyer to (the sandbox's is a signed link "
+            "that works for ORDER_PAYMENT_TIMEOUT and needs no sign-in). Only the customer's "
+            "own order, while it waits for payment. This operation is the order's `pay_url` "
+            "(an API path); the buyer comes back to the order's page on the website."
         ),
         request=None,
         responses={

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from orders.api.cart import CartItemViewSet, CartView
+from orders.api.cart import CartItemViewSet, CartView, CheckoutPreviewView
 from orders.api.catalogue import CategoryViewSet, ProductViewSet
 from orders.api.daywork import StaffPrepView
 from orders.api.orders import OrderViewSet
@@ -17,6 +17,7 @@ router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = [
     path("cart/", CartView.as_view(), name="api-cart"),
+    path("checkout/preview/", CheckoutPreviewView.as_view(), name="api-checkout-preview"),
     path(
         "payments/webhook/<str:provider>/",
         PaymentWebhookView.as_view(),

@@ -20,6 +20,14 @@ class Slot(models.Model):
     ends_at = models.DateTimeField()
     capacity = models.PositiveIntegerField(help_text="How many orders this slot can take.")
     reserved = models.PositiveIntegerField(default=0, editable=False)
+    # Off when a closure or a change of the opening hours took the slot away while orders
+    # held it (or pointed at it): it keeps those orders and takes no new ones.
+    is_open = models.BooleanField(
+        "takes orders",
+        default=True,
+        editable=False,
+        help_text="Off while a closure or the opening hours leave the slot out.",
+    )
 
     class Meta:
         ordering = ["starts_at", "kind", "pk"]

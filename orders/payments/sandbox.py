@@ -1,6 +1,8 @@
 """The sandbox provider: a payment page Orderly serves itself, for development and demos.
 
-The buyer presses Pay or Decline on /payments/sandbox/<reference>/; a task then sends a
+The buyer presses Pay or Decline on /payments/sandbox/<reference>/?link=<signed>; the
+signed, short-lived link (ORDER_PAYMENT_TIMEOUT) needs no sign-in, as a real provider's
+hosted page does, so an app holding only a token can send its buyer there. A task then sends a
 webhook signed like a real provider's to the same service the webhook endpoint calls, so
 exactly the code path of a real payment runs.
 
@@ -18,7 +20,9 @@ from decimal import Decimal, InvalidOperation
 from uuid import uuid4
 
 from django.conf import settings
+from django.core import signing
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from orders.errors import WebhookInvalid
 from orders.models import Payment
@@ -27,6 +31,25 @@ from orders.payments.base import ProviderEvent
 SIGNATURE_HEADER = "Orderly-Signature"
 TOLERANCE = 300
 EVENT_KINDS = {"payment.succeeded": ProviderEvent.SUCCEEDED, "payment.failed": ProviderEvent.FAILED}
+LINK_SALT = "orderly.sandbox.payment-link"
+
+
+def sandbox_link(reference: str) -> str:
+    """The payment page's address, signed: it opens the page without a session."""
+    signed = signing.TimestampSigner(salt=LINK_SALT).sign(reference)
+    path = reverse("sandbox_pay", kwargs={"reference": reference})
+    return f"{path}?{urlencode({'link': signed})}"
+
+
+def sandbox_link_valid(*, reference: str, link: str) -> bool:
+    """Whether `link` was signed for this payment within ORDER_PAYMENT_TIMEOUT."""
+    try:
+        signed_for = signing.TimestampSigner(salt=LINK_SALT).unsign(
+            link, max_age=settings.ORDER_PAYMENT_TIMEOUT
+        )
+    except signing.BadSignature:
+        return False
+    return signed_for == reference
 
 
 def sandbox_sign(body: bytes, *, timestamp: int | None = None, secret: str | None = None) -> str:
@@ -59,7 +82,7 @@ class SandboxProvider:
 
     def start(self, *, payment: Payment, return_url: str) -> tuple[str, str]:
         reference = f"sbx_{uuid4().hex}"
-        return reference, reverse("sandbox_pay", kwargs={"reference": reference})
+        return reference, sandbox_link(reference)
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> list[ProviderEvent]:
         self._verify(body=body, header=headers.get(SIGNATURE_HEADER, ""))

@@ -1,5 +1,6 @@
 """Reads of the catalogue: what customers may see, found the way the pages and the API ask."""
 
+import difflib
 import operator
 from functools import reduce
 
@@ -29,7 +30,8 @@ def product_list(*, category: str | None = None, search: str = "") -> QuerySet[P
     loaves), ranked in that order of weight, then by trigram word similarity on the name
     (served by the product_name_trgm GIN index) so a typo still finds the loaf, and a
     substring of the name for half-typed words. SQLite, the embedded setup, matches each
-    word, or the word without a plural "s", as a substring of the same three fields.
+    word, or the word without a plural "s", as a substring of the same three fields, or as
+    a close spelling of a word of the name (difflib, in Python: SQLite has no trigrams).
     """
     # pk breaks ties so that pages never repeat or skip a product of the same name
     products = (
@@ -55,7 +57,7 @@ def products_matching(products: QuerySet[Product], *, search: str) -> QuerySet[P
     if not search:
         return products
     if connection.vendor != "postgresql":
-        return products.filter(_words_anywhere(search))
+        return products.filter(_words_anywhere(search, products=products))
     query = SearchQuery(search, config=SEARCH_CONFIG, search_type="websearch")
     # Each condition is served by its own GIN index (migration 0007); only the matches
     # are ranked.
@@ -77,13 +79,26 @@ SEARCH_CONFIG = "english"
 SEARCHED_FIELDS = ("name", "category__name", "description")
 
 
-def _words_anywhere(search: str) -> Q:
-    """Every word of the search in one of the searched fields, singular or plural."""
+def _words_anywhere(search: str, *, products: QuerySet[Product]) -> Q:
+    """Every word of the search in one of the searched fields, singular or plural, or
+    spelt close to a word of the product's name."""
+    names = [(pk, name.lower().split()) for pk, name in products.values_list("pk", "name")]
     match = Q()
     for word in search.split()[:10]:
         forms = {word, word.removesuffix("s")} - {""}
+        near = [pk for pk, name in names if _close_to_one_of(word.lower(), name)]
         match &= reduce(
             operator.or_,
             (Q(**{f"{field}__icontains": form}) for field in SEARCHED_FIELDS for form in forms),
+            Q(pk__in=near),
         )
     return match
+
+
+# How alike a typed word and a word of a name must be (difflib's ratio); PostgreSQL's
+# trigram word similarity, its counterpart, uses 0.6 on a different measure.
+SPELLING_CUTOFF = 0.75
+
+
+def _close_to_one_of(word: str, name_words: list[str]) -> bool:
+    return bool(difflib.get_close_matches(word, name_words, n=1, cutoff=SPELLING_CUTOFF))

@@ -26,8 +26,8 @@ def slots_on_day(slots: QuerySet[Slot], *, day: date) -> QuerySet[Slot]:
 
 def slot_list_bookable(*, kind: str = "", day: date | None = None) -> QuerySet[Slot]:
     """Slots still open for booking (before their cut-off), soonest first, full ones included
-    (remaining 0). Slots a closure closed (capacity 0) are left out."""
-    slots = Slot.objects.filter(starts_at__gt=slot_bookable_from(), capacity__gt=0)
+    (remaining 0). Slots a closure or the opening hours closed are left out, booked or not."""
+    slots = Slot.objects.filter(starts_at__gt=slot_bookable_from(), capacity__gt=0, is_open=True)
     if kind:
         slots = slots.filter(kind=kind)
     if day is not None:

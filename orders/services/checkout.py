@@ -20,7 +20,6 @@ from orders import pricing
 from orders.errors import (
     AddressInvalid,
     CouponExhausted,
-    CouponInvalid,
     EmptyCart,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
@@ -41,6 +40,7 @@ from orders.models import (
 from orders.models.orders import order_door
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
+from orders.services.coupons import coupon_usable
 from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
 from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
@@ -78,15 +78,7 @@ def idempotency_key_clean(key: str | None) -> str:
 def _coupon_check(*, code: str, now) -> Coupon:
     """Lock the coupon and check it can be used once more."""
     coupon = lock_coupon(code=code)
-    if coupon is None or not coupon.is_active:
-        raise CouponInvalid(f"The coupon {code} does not exist.")
-    if coupon.valid_from and now < coupon.valid_from:
-        raise CouponInvalid(f"The coupon {coupon.code} is not valid yet.")
-    if coupon.valid_until and now > coupon.valid_until:
-        raise CouponInvalid(f"The coupon {coupon.code} has expired.")
-    if coupon.uses >= coupon.max_uses:
-        raise CouponExhausted(f"The coupon {coupon.code} has been used up.")
-    return coupon
+    return coupon_usable(coupon=coupon, code=code, now=now)
 
 
 def _stock_problems(*, wanted: dict[int, int], products: dict[int, Product]) -> list[str]:
@@ -236,13 +228,15 @@ class Checkout:
         return slot, delivery
 
     def delivery(self, *, kind: str) -> dict[str, str]:
-        """The address copied onto a delivery order (none for pickup)."""
+        """What the order copies of its address and of who answers the door: the profile's
+        name and phone, or for a delivery the address's when the profile has none."""
+        contact = {"contact_name": self.user.name, "contact_phone": str(self.user.phone or "")}
         if kind != Slot.Kind.DELIVERY:
             if self.address_id is not None:
                 raise AddressInvalid(
                     "This is a pickup slot: orders collected in the shop take no address."
                 )
-            return {}
+            return contact
         if self.address_id is None:
             raise AddressInvalid("Choose a delivery address, or a pickup slot.")
         address = Address.objects.filter(pk=self.address_id, user=self.user).first()
@@ -252,6 +246,8 @@ class Checkout:
             "delivery_address": address.as_text(),
             "delivery_postcode": address.postcode,
             "delivery_instructions": address.instructions,
+            "contact_name": contact["contact_name"] or address.recipient,
+            "contact_phone": contact["contact_phone"] or str(address.phone or ""),
         }
 
     def take_coupon(self) -> Coupon | None:
@@ -269,9 +265,7 @@ class Checkout:
                 kind=slot.kind,
                 slot=slot,
                 **delivery,
-                contact_name=self.user.name,
                 contact_email=self.user.email,
-                contact_phone=self.user.phone,
                 coupon=coupon,
                 coupon_code=coupon.code if coupon else "",
                 currency=settings.SHOP_CURRENCY,

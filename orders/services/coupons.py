@@ -1,10 +1,34 @@
-"""Saving coupon edits; `uses` is a counter only checkout (and a release) changes, never a form."""
+"""Saving coupon edits; `uses` is a counter only checkout (and a release) changes, never a form.
+Whether a coupon can be used once more, for checkout and for its preview."""
+
+from datetime import datetime
 
 from django.db.models import F
+from django.utils import timezone
 
-from orders.errors import MaxUsesBelowUses
+from orders.errors import CouponExhausted, CouponInvalid, MaxUsesBelowUses
 from orders.models import Coupon, Order
 from orders.services.counters import counter_guarded_save
+
+
+def coupon_usable(*, coupon: Coupon | None, code: str, now: datetime) -> Coupon:
+    """The coupon `code` named, if it can be used once more now; else raise why not."""
+    if coupon is None or not coupon.is_active:
+        raise CouponInvalid(f"The coupon {code} does not exist.")
+    if coupon.valid_from and now < coupon.valid_from:
+        raise CouponInvalid(f"The coupon {coupon.code} is not valid yet.")
+    if coupon.valid_until and now > coupon.valid_until:
+        raise CouponInvalid(f"The coupon {coupon.code} has expired.")
+    if coupon.uses >= coupon.max_uses:
+        raise CouponExhausted(f"The coupon {coupon.code} has been used up.")
+    return coupon
+
+
+def coupon_preview(*, code: str, now: datetime | None = None) -> Coupon:
+    """The coupon a checkout would apply, unlocked and unused (checkout checks again)."""
+    coupon = Coupon.objects.filter(code__iexact=code.strip()).first()
+    return coupon_usable(coupon=coupon, code=code.strip(), now=now or timezone.now())
+
 
 COUPON_FIELDS = ["code", "kind", "value", "valid_from", "valid_until", "max_uses", "is_active"]
 

@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from orders.days import shop_day
-from orders.models import Closure, OpeningHours, Slot
-from orders.services.locks import lock_opening_hours, lock_slots_between
+from orders.models import Closure, OpeningHours, Order, Slot
+from orders.services.locks import lock_opening_hours, lock_slots
+from orders.states import IN_PROGRESS
 
 
 def _shop_time(naive: datetime, zone: ZoneInfo) -> datetime | None:
@@ -96,51 +98,124 @@ def slots_generate(*, days: int | None = None, today: date | None = None) -> int
             seen.add((slot.kind, slot.starts_at))
             new.append(slot)
     Slot.objects.bulk_create(new, ignore_conflicts=True)
+    _reopen(wanted)
     return len(new)
+
+
+def _reopen(wanted: list[Slot]) -> None:
+    """Slots a closure or the pattern closed take orders again once the pattern gives them
+    back (a closure deleted or shortened, the hours widened again)."""
+    closed = Slot.objects.filter(
+        is_open=False,
+        starts_at__gte=min(s.starts_at for s in wanted),
+        starts_at__lte=max(s.starts_at for s in wanted),
+    ).values_list("pk", "kind", "starts_at", "ends_at")
+    given = {(s.kind, s.starts_at, s.ends_at) for s in wanted}
+    back = [pk for pk, *key in closed if tuple(key) in given]
+    if back:
+        Slot.objects.filter(pk__in=back).update(is_open=True)
 
 
 @dataclass
 class ClosureOutcome:
-    """What closing did: how many open slots went, and the booked ones staff must resolve."""
+    """What closing did: how many open slots went, and the booked ones staff must resolve
+    (each with its live orders, `slot.live_orders`)."""
 
     removed: int = 0
     booked: list[Slot] = field(default_factory=list)
 
 
-@transaction.atomic
-def closure_apply(*, closure: Closure) -> ClosureOutcome:
-    """Remove the open slots on the closed days that nobody booked; return the booked ones.
+def _slots_close(slots: QuerySet[Slot]) -> ClosureOutcome:
+    """Take the slots away from booking: remove those nobody ever booked, close the others.
 
-    Booked slots stay as they are (their orders are never cancelled here). A slot nobody holds
-    now but that past (cancelled, expired) orders point at is kept for their history and
-    closed instead: its capacity drops to 0.
+    A closed slot (is_open off) keeps its orders and their history and takes no new order:
+    checkout, the slots API and the checkout page pass it by. Its live orders are never
+    cancelled here; they are returned for staff to resolve with the customers.
     """
-    lock_opening_hours()
-    start, _ = shop_day(closure.start_date)
-    _, end = shop_day(closure.end_date)
     # The slots' row locks make a checkout taking a place in one of them wait, or go first.
-    slots = lock_slots_between(start=start, end=end)
-    booked = [slot for slot in slots if slot.reserved]
-    free = [slot.pk for slot in slots if not slot.reserved]
+    locked = lock_slots(slots)
+    ids = {slot.pk for slot in locked}
+    booked = [slot for slot in locked if slot.reserved]
     with_history = set(
-        Slot.objects.filter(pk__in=free, orders__isnull=False).values_list("pk", flat=True)
+        Slot.objects.filter(pk__in=ids, orders__isnull=False).values_list("pk", flat=True)
     )
-    removed, _ = Slot.objects.filter(pk__in=set(free) - with_history).delete()
-    closed = Slot.objects.filter(pk__in=with_history, reserved=0).update(capacity=0)
+    removed, _ = Slot.objects.filter(pk__in=ids - with_history).delete()
+    closed = Slot.objects.filter(
+        pk__in=with_history - {slot.pk for slot in booked}, is_open=True
+    ).update(is_open=False)
+    Slot.objects.filter(pk__in=[slot.pk for slot in booked]).update(is_open=False)
+    live = list(
+        Order.objects.filter(slot__in=booked).filter(status__in=IN_PROGRESS).order_by("number")
+    )
+    for slot in booked:
+        slot.is_open = False
+        slot.live_orders = [order for order in live if order.slot_id == slot.pk]
     return ClosureOutcome(
         removed=removed + closed, booked=sorted(booked, key=lambda s: (s.starts_at, s.kind))
     )
 
 
 @transaction.atomic
-def opening_hours_save(*, hours: OpeningHours) -> int:
-    """Save a row of the weekly pattern and create the slots it now gives; return how many.
+def closure_apply(*, closure: Closure) -> ClosureOutcome:
+    """Close every slot of the closed days: the booked ones take no more orders and are
+    returned with their orders for staff to resolve; the others go (see _slots_close)."""
+    lock_opening_hours()
+    start, _ = shop_day(closure.start_date)
+    _, end = shop_day(closure.end_date)
+    return _slots_close(Slot.objects.filter(starts_at__gte=start, starts_at__lt=end))
 
-    Slots that exist already are left as they are, with their bookings.
-    """
+
+def _slots_outside_pattern(*, days: set[tuple[str, int]]) -> QuerySet[Slot]:
+    """The coming slots of these (kind, weekday) pairs that the weekly pattern no longer
+    gives (a shortened day, a row deleted), whether open or booked."""
+    hours = lock_opening_hours()
+    coming = Slot.objects.filter(starts_at__gt=timezone.now(), is_open=True)
+    candidates = [
+        slot
+        for slot in coming.filter(kind__in={kind for kind, _ in days})
+        if (slot.kind, timezone.localtime(slot.starts_at).weekday()) in days
+    ]
+    if not candidates:
+        return Slot.objects.none()
+    first = timezone.localdate()
+    last = max(timezone.localtime(slot.starts_at).date() for slot in candidates)
+    given = {
+        (s.kind, s.starts_at, s.ends_at)
+        for s in _slots_wanted(hours=hours, first=first, days=(last - first).days + 1)
+    }
+    return Slot.objects.filter(
+        pk__in=[s.pk for s in candidates if (s.kind, s.starts_at, s.ends_at) not in given]
+    )
+
+
+@dataclass
+class HoursOutcome(ClosureOutcome):
+    """What a change of the weekly pattern did: the slots it created, and those it took away
+    (see ClosureOutcome)."""
+
+    created: int = 0
+
+
+@transaction.atomic
+def opening_hours_save(*, hours: OpeningHours) -> HoursOutcome:
+    """Save a row of the weekly pattern, create the slots it now gives, and take away the
+    coming slots of its day that it no longer gives (booked ones closed and listed, as for a
+    closure). Slots that still fit keep their capacity and bookings."""
     hours.full_clean()
+    before = OpeningHours.objects.filter(pk=hours.pk).values_list("kind", "weekday").first()
     hours.save()
-    return slots_generate()
+    created = slots_generate()
+    days = {(hours.kind, hours.weekday)} | ({before} if before else set())
+    outcome = _slots_close(_slots_outside_pattern(days=days))
+    return HoursOutcome(removed=outcome.removed, booked=outcome.booked, created=created)
+
+
+@transaction.atomic
+def opening_hours_delete(*, rows: list[OpeningHours]) -> ClosureOutcome:
+    """Delete rows of the weekly pattern and take away the coming slots they gave."""
+    days = {(row.kind, row.weekday) for row in rows}
+    OpeningHours.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return _slots_close(_slots_outside_pattern(days=days))
 
 
 @transaction.atomic

@@ -20,7 +20,6 @@ these models.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -71,13 +70,9 @@ def lock_opening_hours() -> list[OpeningHours]:
     return list(OpeningHours.objects.select_for_update().order_by("pk"))
 
 
-def lock_slots_between(*, start: datetime, end: datetime) -> list[Slot]:
-    """4. The slots starting in [start, end), by primary key (a closure)."""
-    return list(
-        Slot.objects.select_for_update()
-        .filter(starts_at__gte=start, starts_at__lt=end)
-        .order_by("pk")
-    )
+def lock_slots(slots: QuerySet[Slot]) -> list[Slot]:
+    """4. These slots, by primary key (a closure, a change of the weekly pattern)."""
+    return list(slots.select_for_update().order_by("pk"))
 
 
 def lock_slot(*, slot_id: int) -> Slot | None:

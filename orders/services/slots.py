@@ -19,7 +19,12 @@ def slot_bookable_until(*, slot: Slot) -> datetime:
 
 
 def slot_ensure_bookable(*, slot: Slot, now: datetime | None = None) -> None:
-    """Raise SlotUnavailable, naming the cut-off, when booking `slot` has closed."""
+    """Raise SlotUnavailable, naming the cut-off, when booking `slot` has closed, or naming
+    the closure when the shop took the slot away (a closure, shorter opening hours)."""
+    if not slot.is_open:
+        raise SlotUnavailable(
+            f"The {slot} slot takes no more orders: the shop is closed then. Please choose another."
+        )
     if slot.starts_at <= slot_bookable_from(now=now):
         raise SlotUnavailable(
             f"Booking the {slot} slot closed at "

@@ -9,7 +9,7 @@ implies inside the orders app:
 Other apps hear of the move through orders.signals.order_changing, sent inside the same
 transaction (the outbox seam: notifications write their rows there; invoices and outgoing
 webhooks hook in the same way). Status, totals and payment fields are guarded on the model
-(orders.models.guard): only code inside orders.services writes them.
+(orders.models.orders.order_door): only code inside orders.services writes them.
 """
 
 from datetime import datetime

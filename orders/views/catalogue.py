@@ -6,11 +6,14 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
+from config.caching import request_keep_only
 from orders.forms import CartAddForm
 from orders.selectors.catalogue import category_list_with_counts, product_list
 from orders.services.catalogue import catalogue_cached
 
 PRODUCTS_PER_PAGE = 12
+# The query parameters the catalogue page reads; the others leave its cached copy alone.
+CATALOGUE_READS = ["category", "q", "page"]
 
 
 # Stands in for the CSRF token in a page cached for every visitor; each reply gets its own.
@@ -25,7 +28,7 @@ def home(request):
     version and address; only the CSRF token is filled in per reply."""
     if not _has_own_state(request):
         html = catalogue_cached(
-            f"page html {request.get_host()} {request.get_full_path()}",
+            f"page html {request.get_host()} {request_keep_only(request, CATALOGUE_READS)}",
             lambda: _home(request, csrf_token=CSRF_SLOT).content.decode(),
         )
         response = HttpResponse(html.replace(CSRF_SLOT, get_token(request)))

@@ -12,7 +12,7 @@ from orders.models import Order, Payment
 from orders.policy import Action, order_may
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest, refund_list
-from orders.services.transitions import order_cancel
+from orders.services.transitions import order_cancel, order_cancel_refusal
 from orders.templatetags.money import money
 
 ORDERS_PER_PAGE = 20
@@ -61,6 +61,19 @@ def order_cancel_view(request, number: str):
     """GET asks first (it works without JavaScript); the POST it sends cancels."""
     order = _order_or_404(request, number)
     if request.method == "GET":
+        # The page asks the rule the cancel will, so it never promises what it then refuses.
+        refusal = order_cancel_refusal(order=order, by=request.user)
+        if refusal:
+            return render(
+                request,
+                "confirm.html",
+                {
+                    "title": "This order cannot be cancelled",
+                    "lines": [refusal],
+                    "back_url": order.get_absolute_url(),
+                    "back_label": "Back to the order",
+                },
+            )
         lines = [f"Order {order.number} will be cancelled and its slot given up."]
         if order.paid_at:
             lines.append(f"Your payment of {money(order.total)} will be refunded in full.")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from config.errors import ApplicationError
 from config.pages import business_errors
 from orders.models import Order
+from orders.payments.sandbox import sandbox_link_valid
 from orders.selectors.orders import order_get
 from orders.selectors.payments import sandbox_payment_get
 from orders.services.payments import payment_start, sandbox_payment_submit
@@ -41,20 +43,31 @@ def order_pay(request, number: str):
     return order_payment_redirect(request, order)
 
 
-@login_required
 @business_errors(fallback="/orders/")
 def sandbox_pay(request, reference: str):
-    """The sandbox's payment page: the order, its lines and the amount; Pay or Decline."""
-    payment = sandbox_payment_get(user=request.user, reference=reference)
+    """The sandbox's payment page: the order, its lines and the amount; Pay or Decline.
+
+    Opened by its signed link (what checkout and the API hand out) it needs no session, as
+    a real provider's page does: the link stands for the buyer. Without one, the buyer's own
+    session does.
+    """
+    by_link = sandbox_link_valid(reference=reference, link=request.GET.get("link", ""))
+    if not by_link and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    payment = sandbox_payment_get(user=None if by_link else request.user, reference=reference)
     if payment is None or settings.PAYMENT_PROVIDER != "sandbox":
         raise Http404("No such payment.")
     if request.method == "POST":
         outcome = request.POST.get("outcome")
         if outcome not in {"pay", "decline"}:
             raise BadRequest("Press Pay or Decline.")
-        sandbox_payment_submit(payment=payment, by=request.user, succeeded=outcome == "pay")
+        buyer = payment.order.user if by_link else request.user
+        sandbox_payment_submit(payment=payment, by=buyer, succeeded=outcome == "pay")
         if outcome == "decline":
             messages.warning(request, "You declined the payment. The order is still waiting.")
-            return redirect(payment.order)
+            # The buyer's web view without a session stays on this page; a signed-in buyer
+            # goes back to the order's page.
+            signed_in = request.user.is_authenticated and request.user.pk == buyer.pk
+            return redirect(payment.order if signed_in else request.get_full_path())
         return redirect(payment.order.get_absolute_url() + RETURNED)
     return render(request, "orders/sandbox_pay.html", {"payment": payment, "order": payment.order})

@@ -69,7 +69,7 @@ def test_deleting_the_account_erases_personal_data_keeps_orders_and_ends_every_s
     user = UserFactory(name="Ada Lovelace", phone="+44 20 7946 0000")
     email = user.email
     AddressFactory.create_batch(2, user=user)
-    order = OrderFactory(user=user, delivery_address="1 Analytical Row\nLondon")
+    order = OrderFactory(user=user, delivery_address="1 Analytical Row\nLondon", status="completed")
     kept = UserFactory()
     AddressFactory(user=kept)
     phone = app_login(Client(), email, PASSWORD)

@@ -40,7 +40,11 @@ def test_a_token_whose_session_has_expired_is_refused_with_401():
     Session.objects.filter(session_key=token).update(expire_date=timezone.now() - timedelta(1))
     cache.clear()
 
-    assert api_get(Client(), "/api/v1/me/", token).status_code == 401
+    response = api_get(Client(), "/api/v1/me/", token)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+    assert "invalid or has expired" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("token", ["", "short", "x" * 41, "no-such-session-key-at-all"])
@@ -50,7 +54,17 @@ def test_a_token_that_names_no_session_is_refused_with_401_and_makes_none(token)
     response = api_get(Client(), "/api/v1/me/", token)
 
     assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "The session token is invalid or has expired: sign in again."
+    )
     assert Session.objects.count() == sessions
+
+
+def test_a_request_without_a_token_is_told_it_sent_none():
+    response = Client().get("/api/v1/me/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_a_token_works_again_after_the_cache_is_refilled_from_the_database():

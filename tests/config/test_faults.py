@@ -12,6 +12,7 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from orders.models import Order
+from tests.config.redis_helpers import redis_cache_at
 from tests.factories import (
     PASSWORD,
     AddressFactory,
@@ -28,13 +29,7 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def redis_down(settings):
     """The cache and the Celery broker both at a port where nothing answers."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.FailOpenRedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
+    settings.CACHES = redis_cache_at(DEAD_REDIS)
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "5/m/ip,5/5m/key"}
     conf = celery_app.conf
     saved = conf.broker_url, conf.task_always_eager

@@ -50,6 +50,12 @@ def test_readyz_is_503_when_the_cache_loses_what_it_stored(client):
     assert response.json()["failed"] == ["cache"]
 
 
+def test_readyz_503_tells_the_platform_when_to_ask_again(client):
+    with mock.patch("config.health.cache.get", return_value=None):
+        assert client.get("/readyz")["Retry-After"] == "30"
+    assert "Retry-After" not in client.get("/readyz")
+
+
 def test_readyz_is_503_when_migrations_are_unapplied(client):
     with mock.patch.object(MigrationExecutor, "migration_plan", return_value=[("x", False)]):
         response = client.get("/readyz")

@@ -16,6 +16,9 @@ COMPLETE = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/orderly",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp://localhost:25",
+    "SITE_URL": "https://shop.example.com",
+    "PAYMENT_PROVIDER": "sandbox",
+    "ALLOW_SANDBOX_PAYMENTS": "true",
 }
 
 
@@ -47,6 +50,11 @@ def test_production_starts_when_every_service_is_configured():
         ({"EMAIL_URL": None}, "EMAIL_URL"),
         ({"EMAIL_URL": "consolemail://"}, "EMAIL_URL"),
         ({"SECRET_KEY": None}, "SECRET_KEY"),
+        ({"SITE_URL": None}, "SITE_URL"),
+        ({"PAYMENT_PROVIDER": None, "ALLOW_SANDBOX_PAYMENTS": None}, "PAYMENT_PROVIDER"),
+        ({"PAYMENT_PROVIDER": None}, "PAYMENT_PROVIDER"),
+        ({"ALLOW_SANDBOX_PAYMENTS": None}, "ALLOW_SANDBOX_PAYMENTS"),
+        ({"ALLOW_SANDBOX_PAYMENTS": "false"}, "ALLOW_SANDBOX_PAYMENTS"),
     ],
 )
 def test_production_refuses_an_embedded_default_naming_it(changes, named):

@@ -39,14 +39,32 @@ def test_a_signed_in_customer_counts_against_the_user_rate_only(client, rates):
 @pytest.mark.redis
 def test_in_redis_the_counter_expires_with_its_window(client, rates):
     client.get("/api/v1/products/")
-    redis = cache._cache.get_client(write=True)
+    redis = cache.client.get_client(write=True)
     (key,) = [k for k in _throttle_keys() if ":throttle_anon_127.0.0.1:" in k]
     assert 0 < redis.ttl(key) <= 60
     assert int(redis.get(key)) == 1
 
 
 def _throttle_keys() -> list[str]:
-    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
-        keys = cache._cache.get_client().keys("*throttle_*")
+    if hasattr(cache, "client"):
+        keys = cache.client.get_client().keys("*throttle_*")
         return [k.decode() for k in keys]
     return list(cache._cache.keys())
+
+
+@pytest.mark.redis
+def test_on_redis_6_the_throttle_counts_and_refuses_instead_of_failing(client, rates, monkeypatch):
+    """Redis 6 has no `EXPIRE ... NX` (7.0 added it): it answers an error, as here."""
+    import redis.client
+    from redis.exceptions import ResponseError
+
+    def redis_6_expire(self, name, time, nx=False, **kwargs):
+        if nx:
+            raise ResponseError("wrong number of arguments for 'expire' command")
+        return self.execute_command("EXPIRE", name, time)
+
+    monkeypatch.setattr(redis.client.Pipeline, "expire", redis_6_expire)
+    assert _statuses(client, 4) == [200, 200, 200, 429]
+    redis_db = cache.client.get_client(write=True)
+    (key,) = [k for k in _throttle_keys() if ":throttle_anon_127.0.0.1:" in k]
+    assert 0 < redis_db.ttl(key) <= 60

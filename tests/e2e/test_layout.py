@@ -107,3 +107,26 @@ def test_no_customer_page_scrolls_sideways(page, screenshot, shop, width):
     page.wait_for_load_state()
     assert page.locator("[aria-invalid=true]").count() >= 3
     _check(page, screenshot, "address-errors", width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_badges_and_slot_times_stay_whole_inside_their_boxes(page, screenshot, shop, width):
+    user, _ = shop
+    for hour in range(30, 36):
+        SlotFactory(kind="pickup", hours_ahead=hour + 24)
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, user)
+
+    page.goto("/accounts/sessions/")
+    screenshot(f"layout-sessions-badge-{width}")
+    current = page.locator(".tag", has_text="Current").first
+    assert current.bounding_box()["height"] < 30  # one line: not "Curr" over "ent"
+
+    page.goto("/checkout/?kind=pickup")
+    screenshot(f"layout-slot-times-{width}")
+    labels = page.locator(".slot-choice")
+    assert labels.count() > 0
+    for index in range(labels.count()):
+        label = labels.nth(index).bounding_box()
+        time = labels.nth(index).locator(".slot-time").bounding_box()
+        assert time["x"] + time["width"] <= label["x"] + label["width"] - 4, index

@@ -31,6 +31,22 @@ def test_the_api_lists_only_my_notifications_newest_first(api_client, me):
     assert body["results"][0]["read"] is False
 
 
+def test_an_order_notification_names_the_order_and_its_api_url(api_client, me):
+    _note(me, "about an order", link="/orders/ORD-2026-000123/")
+    _note(me, "about the inbox", link="/notifications/preferences/")
+    _note(me, "no link")
+
+    about_order, about_inbox, plain = reversed(
+        api_client.get("/api/v1/notifications/").json()["results"]
+    )
+
+    assert about_order["link"] == "/orders/ORD-2026-000123/"
+    assert about_order["order"] == "ORD-2026-000123"
+    assert about_order["api_url"] == "http://testserver/api/v1/orders/ORD-2026-000123/"
+    assert (about_inbox["order"], about_inbox["api_url"]) == (None, None)
+    assert (plain["order"], plain["api_url"]) == (None, None)
+
+
 def test_unread_count_read_one_and_read_all(api_client, me):
     one, _ = _note(me), _note(me)
     assert api_client.get("/api/v1/notifications/unread-count/").json() == {"unread": 2}

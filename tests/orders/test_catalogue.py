@@ -368,9 +368,14 @@ def test_search_on_postgresql_finds_a_categorys_products_ranked_by_name_first(ap
     assert "Butter croissant" not in names
 
 
-@pytest.mark.postgres
-def test_search_on_postgresql_forgives_a_misspelt_croissant(api_client, bakery):
+def test_search_forgives_a_misspelt_croissant_on_every_database(api_client, bakery):
     assert _found(api_client, "crossant") == {"Butter croissant", "Almond croissant"}
+
+
+def test_search_forgives_a_typo_on_the_embedded_sqlite_too(api_client, bakery, client):
+    assert _found(api_client, "sourdogh") == {"Country sourdough"}
+    assert _found(api_client, "almnd crossant") == {"Almond croissant"}
+    assert "Almond croissant" in client.get("/", {"q": "crossant"}).content.decode()
 
 
 @pytest.mark.postgres

@@ -133,4 +133,5 @@ def test_a_checkout_and_pay_replayed_eight_times_at_once_make_one_order_and_one_
 
     order = Order.objects.get()
     payment = Payment.objects.get(order=order)
-    assert set(results) == {f"/payments/sandbox/{payment.reference}/"}, results
+    assert set(results) == {payment.redirect_url}, results
+    assert payment.redirect_url.startswith(f"/payments/sandbox/{payment.reference}/?link=")

@@ -11,11 +11,24 @@ from django.utils import timezone
 from accounts.services import user_role_assign
 from orders.errors import SlotUnavailable
 from orders.models import Closure, OpeningHours, Order, Slot
-from orders.services.hours import closure_apply, closure_save, slots_generate
+from orders.services.hours import (
+    closure_apply,
+    closure_save,
+    opening_hours_delete,
+    opening_hours_save,
+    slots_generate,
+)
 from orders.services.slots import slot_reserve
 from orders.services.transitions import order_transition
 from tests.concurrency import run_concurrently
-from tests.factories import SlotFactory, UserFactory, place_order
+from tests.factories import (
+    CartFactory,
+    CartLineFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+    place_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -172,14 +185,15 @@ def test_a_closure_removes_the_open_slots_and_lists_the_booked_ones(closed_tuesd
     outcome = closure_apply(closure=closure)
 
     assert outcome.booked == [on_tuesday[0]]
+    assert outcome.booked[0].live_orders == [booked]
     assert outcome.removed == 3
     booked.refresh_from_db()
     assert booked.status == Order.Status.PENDING_PAYMENT  # never cancelled silently
     left = Slot.objects.filter(pk__in=[s.pk for s in on_tuesday]).order_by("starts_at")
-    # The slot a cancelled order points at stays for its history, closed (capacity 0).
-    assert [(s.pk, s.capacity, s.reserved) for s in left] == [
-        (on_tuesday[0].pk, 2, 1),
-        (on_tuesday[1].pk, 0, 0),
+    # Both stay, closed: the booked one with its order, the other for its cancelled one.
+    assert [(s.pk, s.capacity, s.reserved, s.is_open) for s in left] == [
+        (on_tuesday[0].pk, 2, 1, False),
+        (on_tuesday[1].pk, 2, 0, False),
     ]
     assert Slot.objects.exclude(pk__in=[s.pk for s in on_tuesday]).count() == wednesday_slots
     assert slots_generate(days=4) == 0  # the closed day stays closed
@@ -207,8 +221,9 @@ def test_saving_a_closure_in_admin_lists_the_booked_slots_to_resolve(client, clo
     assert "3 open slot(s) nobody booked were closed." in page
     assert "1 booked slot(s) fall in this closure" in page
     assert str(on_tuesday[0]) in page
+    assert Order.objects.get(slot=on_tuesday[0], status="pending_payment").number in page
     assert Closure.objects.get().reason == "Staff day"
-    assert Slot.objects.filter(starts_at__date=closure.start_date, capacity__gt=0).count() == 1
+    assert Slot.objects.filter(starts_at__date=closure.start_date, is_open=True).count() == 0
 
 
 def test_deleting_a_closure_in_admin_brings_its_slots_back(client, closed_tuesday):
@@ -224,6 +239,8 @@ def test_deleting_a_closure_in_admin_brings_its_slots_back(client, closed_tuesda
 
     assert "Reopened: 2 slot(s) created again" in response.content.decode()
     assert Slot.objects.filter(starts_at__date=closure.start_date).count() == 4
+    # The booked slot, and the one kept for its history, take orders again.
+    assert Slot.objects.filter(starts_at__date=closure.start_date, is_open=True).count() == 4
 
 
 def test_a_closure_ending_before_it_starts_is_refused_in_admin(client):
@@ -317,3 +334,143 @@ def test_checkout_closes_at_the_cut_off_minute():
 def test_the_cut_off_follows_its_setting():
     slot = SlotFactory(kind="pickup", starts_at=timezone.now() + timedelta(minutes=20))
     assert place_order(slot=slot).slot_id == slot.pk
+
+
+def _checkout(client, user, slot):
+    place = ProductFactory(stock=5)
+    CartLineFactory(cart=CartFactory(user=user), product=place, quantity=1)
+    client.force_login(user)
+    return client.post(
+        "/api/v1/orders/",
+        {"slot": slot.pk, "address": None},
+        content_type="application/json",
+        headers={"Idempotency-Key": "closed-day"},
+    )
+
+
+def test_a_booked_slot_in_a_closure_takes_no_new_order_anywhere(client, closed_tuesday):
+    closure, on_tuesday, _ = closed_tuesday
+    closure_save(closure=closure)
+    slot = on_tuesday[0]
+    customer = UserFactory()
+    client.force_login(customer)
+
+    offered = client.get("/api/v1/slots/", {"date": closure.start_date.isoformat()}).json()
+    page = client.get(
+        "/checkout/", {"kind": "pickup", "day": closure.start_date.isoformat()}
+    ).content.decode()
+    refused = _checkout(client, customer, slot)
+
+    assert offered["results"] == []
+    assert f'value="{slot.pk}"' not in page
+    assert refused.status_code == 400, refused.content
+    assert "the shop is closed then" in refused.json()["detail"]
+    assert Order.objects.filter(slot=slot).count() == 1
+    slot.refresh_from_db()
+    assert slot.reserved == 1
+
+
+def test_the_board_marks_a_closed_slot_whose_orders_staff_must_resolve(client, closed_tuesday):
+    closure, _, booked = closed_tuesday
+    order_transition(order=booked, to=Order.Status.PAID, by=None)
+    closure_save(closure=closure)
+    staff = UserFactory(is_staff=True)
+    user_role_assign(user=staff, role="staff")
+    client.force_login(staff)
+
+    page = client.get("/staff/board/", {"date": closure.start_date.isoformat()}).content.decode()
+
+    assert booked.number in page
+    assert "this slot takes no more orders" in page
+
+
+def _sunday_hours(start, end):
+    sunday = timezone.localdate() + timedelta(days=(6 - timezone.localdate().weekday()) or 7)
+    return sunday, _hours(kind="pickup", weekday=6, start=start, end=end, minutes=60, capacity=3)
+
+
+def test_shortened_opening_hours_stop_the_slots_outside_them(client):
+    sunday, hours = _sunday_hours(8, 13)
+    slots_generate(days=8)
+    noon = Slot.objects.get(starts_at=datetime.combine(sunday, time(12), tzinfo=LONDON))
+    eleven = Slot.objects.get(starts_at=datetime.combine(sunday, time(11), tzinfo=LONDON))
+    booked = place_order(slot=noon)
+    manager = UserFactory(is_staff=True)
+    user_role_assign(user=manager, role="manager")
+    client.force_login(manager)
+
+    response = client.post(
+        f"/admin/orders/openinghours/{hours.pk}/change/",
+        {
+            "kind": "pickup",
+            "weekday": 6,
+            "start": "08:00",
+            "end": "12:00",
+            "slot_minutes": 60,
+            "capacity": 3,
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "1 booked slot(s) fall outside the opening hours" in page
+    assert booked.number in page
+    noon.refresh_from_db()
+    eleven.refresh_from_db()
+    assert (noon.is_open, noon.reserved, eleven.is_open) == (False, 1, True)
+    offered = client.get("/api/v1/slots/", {"date": sunday.isoformat()}).json()["results"]
+    assert [s["id"] for s in offered] == list(
+        Slot.objects.filter(starts_at__date=sunday, is_open=True).values_list("pk", flat=True)
+    )
+    assert noon.pk not in [s["id"] for s in offered]
+    with pytest.raises(SlotUnavailable, match="the shop is closed then"):
+        place_order(slot=noon)
+
+    # Widened again, the pattern gives the slot back, with its booking.
+    hours.end = time(13)
+    opening_hours_save(hours=hours)
+    noon.refresh_from_db()
+    assert noon.is_open and noon.reserved == 1
+
+
+def test_deleting_a_row_of_opening_hours_stops_its_slots_and_removes_the_free_ones():
+    sunday, hours = _sunday_hours(8, 10)
+    slots_generate(days=8)
+    first = Slot.objects.get(starts_at=datetime.combine(sunday, time(8), tzinfo=LONDON))
+    booked = place_order(slot=first)
+
+    outcome = opening_hours_delete(rows=[hours])
+
+    assert [slot.pk for slot in outcome.booked] == [first.pk]
+    assert outcome.booked[0].live_orders == [booked]
+    assert list(Slot.objects.filter(starts_at__date=sunday).values_list("pk", "is_open")) == [
+        (first.pk, False)
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_closure_racing_checkouts_leaves_no_unlisted_order_in_its_slot():
+    day = timezone.localdate() + timedelta(days=2)
+    slot = SlotFactory(
+        kind="pickup", starts_at=datetime.combine(day, time(10), tzinfo=LONDON), capacity=10
+    )
+    first = place_order(slot=slot)  # booked, so the closure keeps the slot
+    buyers = [(UserFactory(), ProductFactory(stock=5)) for _ in range(4)]
+
+    def act(index):
+        if index == 0:
+            return closure_save(closure=Closure(start_date=day, end_date=day, reason="Oven"))
+        user, product = buyers[index - 1]
+        return place_order(user=user, products=[product], slot=slot)
+
+    outcome, *checkouts = run_concurrently(act, times=5)
+
+    placed = {r.number for r in checkouts if isinstance(r, Order)}
+    refused = [r for r in checkouts if isinstance(r, SlotUnavailable)]
+    assert len(placed) + len(refused) == 4, checkouts
+    listed = {order.number for order in outcome.booked[0].live_orders}
+    assert listed == placed | {first.number}  # every order in the closed slot is listed
+    slot.refresh_from_db()
+    assert not slot.is_open
+    assert slot.reserved == Order.objects.filter(slot=slot).count() == len(listed)

@@ -89,6 +89,19 @@ def test_checkout_needs_signing_in(client):
     assert "/accounts/login/" in response["Location"]
 
 
+def test_a_guest_sent_to_sign_in_from_checkout_is_told_why_and_keeps_the_cart(client):
+    product = ProductFactory(name="Seeded rye")
+    client.post("/cart/add/", {"product": product.pk, "quantity": 2})
+
+    response = client.get("/checkout/", follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=/checkout/")
+    assert "Please sign in or create an account to check out" in page
+    assert "your cart is kept for you" in page
+    assert "Seeded rye" in client.get("/cart/").content.decode()
+
+
 def test_an_unverified_customer_is_told_to_verify_and_cannot_place(client, cart, customer):
     from allauth.account.models import EmailAddress
 
@@ -114,7 +127,7 @@ def test_checking_out_on_the_page_places_the_order_and_shows_it(client, cart):
     order = Order.objects.get()
     payment = Payment.objects.get(order=order)
     assert response.status_code == 302
-    assert response["Location"] == f"/payments/sandbox/{payment.reference}/"
+    assert response["Location"].startswith(f"/payments/sandbox/{payment.reference}/?link=")
     page = client.get(response["Location"]).content.decode()
     assert f"Order {order.number}" in page
     assert "is placed" in page
@@ -132,8 +145,10 @@ def test_a_double_submitted_checkout_form_places_one_order_and_starts_one_paymen
 
     assert Order.objects.count() == 1
     payment = Payment.objects.get(order=Order.objects.get())
-    assert first["Location"] == f"/payments/sandbox/{payment.reference}/"
-    assert {replay["Location"] for replay in replays} == {first["Location"]}
+    assert first["Location"].startswith(f"/payments/sandbox/{payment.reference}/?link=")
+    assert {replay["Location"].split("?")[0] for replay in replays} == {
+        first["Location"].split("?")[0]
+    }
     assert Product.objects.get().stock == 48
     assert Slot.objects.get().reserved == 1
 
@@ -227,6 +242,21 @@ def test_a_refused_cancel_on_the_page_is_a_message(client, customer):
     response = client.post(f"/orders/{order.number}/cancel/", follow=True)
     assert "can be cancelled within 24 hours" in response.content.decode()
     assert Order.objects.get(pk=order.pk).status == S.PAID
+
+
+def test_the_cancel_page_shows_the_reason_instead_of_promising_a_refund(client, customer):
+    order = place_order(user=customer, slot=SlotFactory(kind="delivery"))
+    for status in (S.PAID, S.PREPARING, S.OUT_FOR_DELIVERY):
+        order = order_transition(order=order, to=status, by=None)
+
+    page = client.get(f"/orders/{order.number}/cancel/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "This order cannot be cancelled" in html
+    assert "This order is on its way: please contact the shop." in html
+    assert "refunded" not in html
+    assert 'method="post"' not in html.split("<main")[1]
 
 
 def test_another_customers_order_page_and_cancel_are_404(client, customer):

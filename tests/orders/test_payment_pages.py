@@ -26,7 +26,7 @@ def test_the_pay_button_sends_the_customer_to_the_payment_page(client, order):
     response = client.post(f"/orders/{order.number}/pay/")
     payment = Payment.objects.get(order=order)
     assert response.status_code == 302
-    assert response["Location"] == f"/payments/sandbox/{payment.reference}/"
+    assert response["Location"].startswith(f"/payments/sandbox/{payment.reference}/?link=")
 
 
 def test_the_sandbox_page_shows_the_order_its_lines_and_the_amount(client, order):
@@ -118,3 +118,45 @@ def test_paying_an_order_that_is_already_paid_says_so(client, order):
     response = client.post(f"/orders/{order.number}/pay/", follow=True)
     assert "only an order waiting for payment can be paid" in response.content.decode()
     assert Payment.objects.filter(order=order).count() == 1
+
+
+def test_an_app_with_only_a_token_pays_through_the_signed_link(client, order):
+    from django.test import Client
+
+    from tests.accounts.helpers import app_login
+    from tests.factories import PASSWORD
+
+    token = app_login(Client(), order.user.email, PASSWORD)
+    reply = Client().post(f"/api/v1/orders/{order.number}/pay/", headers={"X-Session-Token": token})
+    link = reply.json()["redirect_url"].removeprefix("http://testserver")
+
+    browser = Client()  # the app's web view: no session, no sign-in
+    page = browser.get(link)
+    paid = browser.post(link, {"outcome": "pay"})
+
+    assert page.status_code == 200
+    assert f"Pay £{order.total}" in page.content.decode()
+    assert paid.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+
+def test_a_forged_or_stale_link_opens_nothing_without_a_session(order, settings):
+    from datetime import timedelta
+
+    from django.test import Client
+
+    from orders.payments.sandbox import sandbox_link
+
+    payment = start_payment(order)
+    other = start_payment(place_order())
+    good = sandbox_link(payment.reference)
+    forged = good.replace(payment.reference, other.reference, 1)
+    browser = Client()
+
+    assert browser.get(forged).status_code == 302  # to sign in
+    assert browser.get(f"/payments/sandbox/{payment.reference}/").status_code == 302
+    settings.ORDER_PAYMENT_TIMEOUT = timedelta(seconds=-1)
+    stale = browser.get(good)
+    assert stale.status_code == 302 and "/accounts/login/" in stale["Location"]
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING_PAYMENT

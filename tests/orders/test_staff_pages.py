@@ -268,3 +268,25 @@ def test_the_dashboard_totals_equal_the_paid_orders_at_a_fixed_query_count(clien
     page = response.content.decode()
     assert 'class="chart"' in page and "<rect" in page
     assert "style=" not in page
+
+
+def test_a_board_card_names_the_customer_with_phone_and_delivery_address(client):
+    """A customer whose profile has no name or phone: the delivery address has both."""
+    from tests.factories import AddressFactory, UserFactory
+
+    customer = UserFactory(name="")
+    address = AddressFactory(
+        user=customer, recipient="Grace Hopper", line1="1 Loaf Lane", phone="+442079460000"
+    )
+    slot = SlotFactory(kind="delivery", starts_at=_today_at(12) + timedelta(days=1))
+    order = _paid_order(user=customer, slot=slot, address=address)
+    client.force_login(role_member("staff"))
+
+    page = client.get(f"/staff/board/?date={timezone.localdate() + timedelta(days=1)}")
+    page = page.content.decode()
+
+    assert order.number in page
+    assert "(no name)" not in page
+    assert "Grace Hopper" in page.split("board-contact")[1]
+    assert "+44 20 7946 0000" in page
+    assert "1 Loaf Lane" in page

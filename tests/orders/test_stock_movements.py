@@ -65,6 +65,21 @@ def test_a_manager_adjusts_stock_on_its_own_page_and_staff_cannot(client):
     assert StockMovement.objects.count() == 1
 
 
+def test_the_adjust_stock_link_shows_only_to_those_who_may_use_it(client):
+    product = ProductFactory(stock=5)
+    link = f'href="/admin/orders/product/{product.pk}/adjust-stock/"'
+
+    client.force_login(role_member("staff"))
+    staff_page = client.get(f"/admin/orders/product/{product.pk}/change/")
+    client.force_login(role_member("manager"))
+    manager_page = client.get(f"/admin/orders/product/{product.pk}/change/")
+
+    assert staff_page.status_code == 200
+    assert link not in staff_page.content.decode()
+    assert "Adjust stock" not in staff_page.content.decode()
+    assert link in manager_page.content.decode()
+
+
 def test_saving_a_product_form_never_changes_its_stock(client):
     product = ProductFactory(stock=10, name="Rye")
     client.force_login(role_member("manager"))
