@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every process of `make run` writes its metrics here; /metrics sums them (emptied at start).
+PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/.metrics
 
 .PHONY: run test lint format e2e bench install migrate clean
 
@@ -24,7 +26,9 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py setup_schedules
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
 	CELERY_BROKER_URL=filesystem:// HOST=$(HOST) PORT=$(PORT) \
+		PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) \
 		$(BIN)/honcho -f config/Procfile.dev -d . start
 
 test: install

@@ -23,6 +23,7 @@ command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 export DJANGO_ENV=production DEBUG=false SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING
 export SECRET_KEY="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1 SITE_URL=http://127.0.0.1 EMAIL_URL=smtp://127.0.0.1:25 PAYMENT_PROVIDER=sandbox ALLOW_SANDBOX_PAYMENTS=true
+export MEDIA_STORAGE=local
 export STATIC_ROOT="$OUT/static"
 export API_THROTTLE_ANON=100000000/min API_THROTTLE_USER=100000000/min
 

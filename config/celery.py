@@ -14,7 +14,7 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import before_task_publish, task_postrun, task_prerun, worker_init
 from django_guid import clear_guid, get_guid, set_guid
 from django_guid.utils import generate_guid
 
@@ -42,6 +42,20 @@ def _restore_request_id(task, **kwargs):
 def _forget_request_id(task, **kwargs):
     if not task.request.is_eager:
         clear_guid()
+
+
+@worker_init.connect
+def _trace_tasks(**kwargs):
+    from config.observability import tracing_init
+
+    tracing_init()  # before the pool forks: the span exporter restarts in each child
+
+
+@task_postrun.connect
+def _count_task(task, state=None, **kwargs):
+    from config import metrics  # loads Django's settings, which are ready when tasks run
+
+    metrics.task_counted(task=task.name, state=state or "UNKNOWN")
 
 
 def task_queue(name: str, *args) -> None:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_guid",
     "django_countries",
     "phonenumber_field",
+    "import_export",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "config.health.LivenessMiddleware",
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.BodySizeLimitMiddleware",
@@ -262,8 +264,73 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded files (product pictures and their renditions) go through Django's storage API:
+# the local MEDIA_ROOT by default, an S3-compatible bucket with MEDIA_STORAGE=s3. A PaaS
+# wipes its disk at every deploy, so production will not start on local media unless told.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="")
+if MEDIA_STORAGE not in {"", "local", "s3"}:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not a media storage: use local or s3."
+    )
+# Seconds to wait for the bucket to connect, and to answer once connected.
+MEDIA_STORAGE_CONNECT_TIMEOUT = env.float("MEDIA_STORAGE_CONNECT_TIMEOUT", default=3)
+MEDIA_STORAGE_READ_TIMEOUT = env.float("MEDIA_STORAGE_READ_TIMEOUT", default=10)
+MEDIA_ORIGINS: list[str] = []
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            # Pictures are public: plain URLs (the bucket's policy lets anyone read them),
+            # not signed ones that expire inside a cached catalogue page.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": True,
+            # An S3-compatible server of one's own is addressed by path (its host is the
+            # endpoint's); Amazon's own S3 by the bucket's host name.
+            "addressing_style": "path" if AWS_S3_ENDPOINT_URL else "virtual",
+            "client_config": BotoConfig(
+                connect_timeout=MEDIA_STORAGE_CONNECT_TIMEOUT,
+                read_timeout=MEDIA_STORAGE_READ_TIMEOUT,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+    # Pages load pictures from there: the Content-Security-Policy lets them.
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        MEDIA_ORIGINS = [AWS_S3_ENDPOINT_URL.rstrip("/")]
+    else:
+        MEDIA_ORIGINS = [
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME or 'us-east-1'}"
+            ".amazonaws.com",
+        ]
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# A catalogue import waits in the cache between its preview and its confirmation, so any
+# web process may take the confirmation (a temporary file would be on one process's disk).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# An uploaded picture may be at most this big; renditions are made this wide (px, WebP).
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_RENDITION_WIDTHS = (200, 400, 800)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -295,7 +362,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [
@@ -445,6 +512,12 @@ if not DEBUG:
                 "a real mail server, not the console",
                 EMAIL_CONFIG["EMAIL_BACKEND"].split(".")[-2] in {"console", "locmem", "dummy"},
             ),
+            (
+                "MEDIA_STORAGE",
+                "s3 with a bucket for uploaded pictures (a PaaS wipes local disk at every "
+                "deploy), or local to keep them on a disk that lasts",
+                not MEDIA_STORAGE,
+            ),
         ]
         if missing
     ]
@@ -472,6 +545,11 @@ if not Decimal(0) <= DELIVERY_TAX_RATE <= 1:
         f"DELIVERY_TAX_RATE is a fraction from 0 to 1 (0.20 for 20%), not {DELIVERY_TAX_RATE}."
     )
 TAX_LABEL = env.str("TAX_LABEL", default="VAT")
+# The seller on VAT invoices and credit notes (copied onto each one when it is issued).
+# SHOP_ADDRESS may hold newlines; SHOP_VAT_NUMBER empty leaves the line off.
+SHOP_LEGAL_NAME = env.str("SHOP_LEGAL_NAME", default=f"{SHOP_NAME} Ltd")
+SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")
+SHOP_VAT_NUMBER = env.str("SHOP_VAT_NUMBER", default="")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 # Slots are created from the opening hours this many days ahead, and booking a slot closes
 # this many minutes before it starts.
@@ -518,6 +596,13 @@ PAYMENT_PROVIDER_TIMEOUT = env.float("PAYMENT_PROVIDER_TIMEOUT", default=10)
 REFUND_MAX_ATTEMPTS = env.int("REFUND_MAX_ATTEMPTS", default=8)
 REPORT_HOUR = env.int("REPORT_HOUR", default=7)
 
+# Outgoing webhooks: https targets at public addresses only, unless these say otherwise
+# (the tests run a receiver on http://127.0.0.1). Each attempt may take this many seconds
+# to connect and as many to read.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5)
+
 # --- Logging ----------------------------------------------------------------
 
 # The request id: taken from X-Request-ID (when it is a UUID) or generated,
@@ -558,6 +643,27 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "config.cache": {"filters": ["skip_open_circuit"]},
     },
 }
+
+# --- Observability (SPEC §8; config/metrics.py, config/observability.py) -----
+
+# /metrics answers Prometheus text to `Authorization: Bearer <METRICS_TOKEN>`; unset, the
+# page is a 404 and requests are not timed.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The folder where every process (gunicorn and Celery workers) writes its series, summed by
+# /metrics; prometheus-client reads the same variable. Empty it before the processes start.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+# Set, traces go out over OTLP/HTTP (opentelemetry's own variables, OTEL_SERVICE_NAME etc.,
+# apply); unset, nothing is instrumented.
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
+# Set, errors go to Sentry with no personal data (config/observability.py scrubs them).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.observability import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=DJANGO_ENV)

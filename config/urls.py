@@ -1,10 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from config import health, views
+from config import health, metrics, views
 
 # Admin sign-in is the shop's own (allauth): two-factor and rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +16,7 @@ admin.site.enable_nav_sidebar = False  # the lists need the width at 1280 px
 
 urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # allauth's page for its spec loads Redoc from a CDN; our docs page shows the spec instead.
@@ -27,6 +29,9 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("orders.urls")),
+    # Uploaded pictures on the local disk, under DEBUG only (nothing in production, where
+    # they are in a bucket, or behind a web server of one's own with MEDIA_STORAGE=local).
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
 
 handler400 = "config.views.bad_request"

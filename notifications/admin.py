@@ -1,11 +1,31 @@
-"""Admin for notifications and their email deliveries: a read-only record for staff; and
+"""Admin for notifications and their email deliveries (a read-only record for staff);
+managers' webhook endpoints with their delivery log, every write through a service; and
 the scheduled jobs (django-celery-beat's), which managers may read but not change or run."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
-from notifications.models import Delivery, Notification
+from config.errors import ApplicationError
+from notifications.models import (
+    Delivery,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from notifications.webhooks import (
+    webhook_delivery_resend,
+    webhook_endpoint_create,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_update,
+    webhook_test_send,
+    webhook_url_check,
+)
 
 admin.site.unregister(PeriodicTask)
 
@@ -59,3 +79,129 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+LOG_ROWS = 20
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        max_length=500, assume_scheme="https", widget=forms.URLInput(attrs={"size": 70})
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "events", "active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            webhook_url_check(url=url)
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from error
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ["url", "active", "paused_at", "consecutive_failures", "created_at"]
+    list_filter = ["active"]
+    readonly_fields = ["paused_at", "consecutive_failures", "created_at", "delivery_log"]
+    actions = ["send_test_event", "rotate_secret"]
+
+    @admin.display(description="Delivery log")
+    def delivery_log(self, obj):
+        if obj.pk is None:
+            return "-"
+        recent = obj.deliveries.order_by("-created_at", "-pk")[:LOG_ROWS]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    localtime(d.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    d.event_type,
+                    d.get_status_display(),
+                    d.attempts,
+                    d.last_status_code or "-",
+                    d.last_error or "",
+                )
+                for d in recent
+            ),
+        )
+        url = reverse("admin:notifications_webhookdelivery_changelist")
+        return format_html(
+            "<table><tr><th>created</th><th>event</th><th>status</th><th>attempts</th>"
+            "<th>last code</th><th>last error</th></tr>{}</table>"
+            '<p><a href="{}?endpoint__id__exact={}">All deliveries (send again from there)</a></p>',
+            rows,
+            url,
+            obj.pk,
+        )
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in ("url", "events", "active")}
+        if change:
+            webhook_endpoint_update(endpoint=obj, **data)
+            return
+        endpoint = webhook_endpoint_create(**data)
+        obj.pk, obj.secret, obj.created_at = endpoint.pk, endpoint.secret, endpoint.created_at
+        self._show_secret(request, endpoint)
+
+    def _show_secret(self, request, endpoint):
+        self.message_user(
+            request,
+            f"The signing secret of {endpoint.url} is {endpoint.secret} . Copy it now: it is "
+            "not shown again.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Send a test event", permissions=["change"])
+    def send_test_event(self, request, queryset):
+        for endpoint in queryset:
+            webhook_test_send(endpoint=endpoint)
+        self.message_user(request, f"Queued a test event to {queryset.count()} endpoint(s).")
+
+    @admin.action(description="Rotate the signing secret", permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        for endpoint in queryset:
+            self._show_secret(request, webhook_endpoint_rotate_secret(endpoint=endpoint))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "event_type",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_duration_ms",
+        "created_at",
+    ]
+    list_filter = ["status", "event_type", "endpoint"]
+    search_fields = ["event_id", "endpoint__url"]
+    date_hierarchy = "created_at"
+    list_select_related = ["endpoint"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_send_again_permission(self, request):
+        return request.user.has_perm("notifications.change_webhookendpoint")
+
+    @admin.action(description="Send again", permissions=["send_again"])
+    def send_again(self, request, queryset):
+        queued = sum(webhook_delivery_resend(delivery=delivery) for delivery in queryset)
+        self.message_user(request, f"Queued {queued} delivery(ies) to send again.")

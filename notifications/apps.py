@@ -6,6 +6,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from notifications import (
+            observability,
             receivers,  # noqa: F401 - connects the signal receivers
             tasks,  # noqa: F401 - registers the tasks queued by name
         )
+
+        observability.register()

@@ -14,3 +14,16 @@ class NotificationNotFound(NotFound):
     default_code = "notification_not_found"
     default_field = "id"
     default_message = "No such notification."
+
+
+class WebhookURLRefused(ApplicationError):
+    """Not https, or an address inside our network (loopback, private, link-local, cloud
+    metadata), or a host that does not resolve."""
+
+    default_code = "webhook_url_refused"
+    default_field = "url"
+
+
+class WebhookEventsInvalid(ApplicationError):
+    default_code = "webhook_events_invalid"
+    default_field = "events"

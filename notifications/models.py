@@ -5,7 +5,10 @@ Delivery rows are sent after commit by a task that claims them first, and a swee
 any that are left. notifications.services is the only writer.
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
@@ -23,6 +26,7 @@ class Kind(models.TextChoices):
     LOW_STOCK = "low_stock", "Low stock (managers)"
     DAILY_REPORT = "daily_report", "Daily sales report (managers)"
     PAYMENT_PROBLEM = "payment_problem", "Payment problem (managers)"
+    WEBHOOK_PAUSED = "webhook_paused", "Webhook endpoint paused (managers)"
 
 
 class Notification(models.Model):
@@ -119,3 +123,84 @@ class LowStockAlert(models.Model):
 
     def __str__(self):
         return f"Low stock: {self.product_id}"
+
+
+class WebhookEvent(models.TextChoices):
+    ORDER_PLACED = "order.placed", "An order is placed"
+    ORDER_PAID = "order.paid", "An order is paid"
+    ORDER_STATUS_CHANGED = "order.status_changed", "An order's status changes (every change)"
+    ORDER_CANCELLED = "order.cancelled", "An order is cancelled"
+    ORDER_EXPIRED = "order.expired", "An order expires unpaid"
+    ORDER_REFUNDED = "order.refunded", "A refund is made"
+    PRODUCT_LOW_STOCK = "product.low_stock", "A product runs low"
+
+
+# Sent by "send a test event" to one endpoint, whatever it subscribes to.
+WEBHOOK_TEST_EVENT = "webhook.test"
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's URL that hears the events it subscribes to, signed with its secret.
+    Paused (active off, paused_at set) after too many failures in a row."""
+
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list, help_text="The event types it hears.")
+    secret = models.CharField(max_length=80, editable=False)
+    active = models.BooleanField(default=True)
+    paused_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was paused for failing too often."
+    )
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: written in the transaction of the change, claimed with a
+    conditional update before each attempt (two workers send once), retried until
+    give_up_at. The last attempt's answer is kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        RETRYING = "retrying", "Failed: will be retried"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed for 24 hours: given up"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(default=uuid.uuid4)
+    event_type = models.CharField(max_length=40)
+    payload = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    give_up_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_response = models.TextField(blank=True, help_text="The first 1 KB of the reply.")
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="webhook_delivery_once_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id} to {self.endpoint_id} ({self.status})"

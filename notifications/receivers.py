@@ -4,9 +4,11 @@ The order signals used here are sent inside the transaction of the change, so a
 notification commits with the change or not at all (the outbox).
 """
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_erasing
+from notifications.models import LowStockAlert
 from notifications.services import (
     low_stock_rearm,
     managers_tell_payment_problem,
@@ -15,12 +17,34 @@ from notifications.services import (
     user_notifications_erase,
     user_notifications_export,
 )
+from notifications.webhooks import (
+    webhook_order_changed,
+    webhook_order_refunded,
+    webhook_product_low_stock,
+)
 from orders.signals import order_changing, payment_problem, payment_refunded, stock_adjusted
 
 
 @receiver(order_changing, dispatch_uid="notifications.order_changing")
 def order_changing_notify(sender, order, from_status, to_status, by, **kwargs):
     order_change_notify(order=order, from_status=from_status, to_status=to_status, by=by)
+
+
+@receiver(order_changing, dispatch_uid="notifications.order_changing_webhooks")
+def order_changing_webhooks(sender, order, from_status, to_status, **kwargs):
+    webhook_order_changed(order=order, from_status=from_status, to_status=to_status)
+
+
+@receiver(payment_refunded, dispatch_uid="notifications.payment_refunded_webhooks")
+def payment_refunded_webhooks(sender, order, amount, **kwargs):
+    webhook_order_refunded(order=order, amount=amount)
+
+
+@receiver(post_save, sender=LowStockAlert, dispatch_uid="notifications.low_stock_webhooks")
+def low_stock_webhooks(sender, instance, created, **kwargs):
+    """A LowStockAlert is written once per crossing, in the transaction that crossed."""
+    if created:
+        webhook_product_low_stock(product=instance.product)
 
 
 @receiver(payment_refunded, dispatch_uid="notifications.payment_refunded")

@@ -15,6 +15,11 @@ from django.conf import settings
 SCHEDULES = {
     "expire unpaid orders": ("orders.tasks.expire_unpaid_orders", {}, 50),
     "retry due refunds": ("orders.tasks.retry_due_refunds", {}, 50),
+    "make missing picture renditions": (
+        "orders.tasks.sweep_image_renditions",
+        {"minute": "*/5"},
+        240,
+    ),
     "queue unsent notifications": ("notifications.tasks.queue_due_deliveries", {}, 50),
     "slot reminders": ("notifications.tasks.send_slot_reminders", {"minute": "*/5"}, 240),
     "daily sales report": (

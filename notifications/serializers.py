@@ -1,7 +1,7 @@
 from django.urls import Resolver404, resolve, reverse
 from rest_framework import serializers
 
-from notifications.models import Notification
+from notifications.models import Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -63,3 +63,54 @@ class PreferencesSerializer(serializers.Serializer):
         help_text='Email on (true) or off (false) per kind, e.g. {"order_placed": false}. '
         "A PUT may name only the kinds it changes.",
     )
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "url",
+            "events",
+            "active",
+            "paused_at",
+            "consecutive_failures",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
+    """Only when the secret is made (creation, rotation): it is never shown again."""
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookEndpointInputSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False
+    )
+    active = serializers.BooleanField(default=True)
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "delivered_at",
+            "last_status_code",
+            "last_duration_ms",
+            "last_response",
+            "last_error",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from config import metrics
 from config.celery import task_queue
 from notifications.errors import UnknownKind
 from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
@@ -30,7 +31,9 @@ from orders.days import shop_day
 from orders.models import Order, OrderLine, Product
 from orders.money import money_text
 from orders.pricing import tax_label
+from orders.selectors.invoices import invoice_of_order_number
 from orders.selectors.staff import orders_sold
+from orders.services.invoices import invoice_pdf
 from orders.states import LIVE
 
 logger = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ DELIVERY_FIRST_RETRY = timedelta(minutes=1)
 DELIVERY_MAX_ATTEMPTS = 8
 DELIVERY_STUCK_AFTER = timedelta(minutes=10)
 SEND_TASK = "notifications.tasks.send_delivery"
+PAID_KEY = "payment_received:"
 STUCK_ERROR = f"the attempt did not finish within {DELIVERY_STUCK_AFTER}"
 
 
@@ -79,6 +83,7 @@ def notify(
         if not dedupe_key:
             raise
         return None
+    metrics.notification_counted(channel="inbox", result="written")
     if _wants_email(user=recipient, kind=kind):
         delivery = Delivery.objects.create(notification=notification, to=recipient.email)
         # robust: a broker that is down must not undo the change; the sweep sends it later.
@@ -124,8 +129,10 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
     customer = order.user
     Status = Order.Status
 
-    def tell(kind, title, body):
-        notify(recipient=customer, kind=kind, title=title, body=body, link=link)
+    def tell(kind, title, body, dedupe_key=""):
+        notify(
+            recipient=customer, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
+        )
 
     if not from_status:
         minutes = int(settings.ORDER_PAYMENT_TIMEOUT.total_seconds() // 60)
@@ -142,6 +149,8 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
             f"Payment received for order {number}",
             f"We received your payment of {_total_text(order)}. We will have your order "
             f"ready for {_slot_text(order)}.",
+            # The email's worker finds the order's invoice by this key, to attach it.
+            dedupe_key=f"{PAID_KEY}{number}",
         )
         for member in users_with_permission(permissions.FULFIL):
             notify(
@@ -383,6 +392,11 @@ def _email(delivery: Delivery) -> EmailMultiAlternatives:
         day = date.fromisoformat(notification.dedupe_key.split(":", 1)[1])
         content, _, _ = daily_report_csv(day=day)
         message.attach(f"sales-{day.isoformat()}.csv", content, "text/csv")
+    if notification.kind == Kind.PAYMENT_RECEIVED and notification.dedupe_key:
+        # Rendered from the stored invoice each time, so a retried email carries the same one.
+        invoice = invoice_of_order_number(number=notification.dedupe_key.removeprefix(PAID_KEY))
+        if invoice is not None:
+            message.attach(f"{invoice.number}.pdf", invoice_pdf(invoice=invoice), "application/pdf")
     return message
 
 
@@ -413,6 +427,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     delivery.sent_at = timezone.now()
     delivery.last_error = ""
     delivery.save(update_fields=["status", "sent_at", "last_error"])
+    metrics.notification_counted(channel="email", result="sent")
     return True
 
 
@@ -431,6 +446,7 @@ def delivery_fail(*, delivery: Delivery, error: str, now: datetime) -> None:
         delivery.next_attempt_at = now + DELIVERY_FIRST_RETRY * 2 ** (delivery.attempts - 1)
         logger.warning("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
     delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+    metrics.notification_counted(channel="email", result=delivery.status)
 
 
 def deliveries_queue_due(*, now: datetime | None = None, limit: int = 500) -> int:

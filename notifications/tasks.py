@@ -8,6 +8,7 @@ from notifications.services import (
     delivery_send,
     slot_reminders_send,
 )
+from notifications.webhooks import webhook_deliveries_queue_due, webhook_delivery_send
 
 
 @shared_task(name="notifications.tasks.send_delivery")
@@ -19,8 +20,16 @@ def send_delivery(delivery_id: int) -> bool:
 
 @shared_task(name="notifications.tasks.queue_due_deliveries", expires=50)
 def queue_due_deliveries() -> int:
-    """Queue the emails still to send: lost by a broker or worker, or due for a retry."""
-    return deliveries_queue_due()
+    """Queue the emails and webhooks still to send: lost by a broker or worker, or due for
+    a retry."""
+    return deliveries_queue_due() + webhook_deliveries_queue_due()
+
+
+@shared_task(name="notifications.tasks.send_webhook")
+def send_webhook(delivery_id: int) -> bool:
+    """One attempt at a webhook delivery; claimed first, so running twice sends once. A
+    failure is recorded with the time of its next attempt, when the sweep queues it."""
+    return webhook_delivery_send(delivery_id=delivery_id)
 
 
 @shared_task(name="notifications.tasks.send_slot_reminders", expires=240)

@@ -164,3 +164,19 @@ class OrderMovedOn(Conflict):
     """The order is no longer in the status the click was made in (someone else moved it)."""
 
     default_code, default_field = "order_moved_on", "from_status"
+
+
+# --- Product pictures ------------------------------------------------------------
+
+
+class ImageInvalid(ApplicationError):
+    """An upload that is not a JPEG, PNG or WebP picture within the limits; nothing was kept."""
+
+    default_code, default_field = "image_invalid", "image"
+
+
+class StorageUnavailable(ApplicationError):
+    """The file storage (the bucket) could not be reached or refused the file; try again."""
+
+    status_code, default_code, default_field = 503, "storage_unavailable", "image"
+    default_message = "Pictures cannot be stored just now: please try again in a minute."

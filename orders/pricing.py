@@ -60,6 +60,7 @@ The same basket with tax added on top: the shares and the net amounts are as abo
 total 33.02 - 3.30 + 4.50 + 4.50 = 38.72.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -206,3 +207,23 @@ def price_order(
 def tax_label(*, prices_include_tax: bool, name: str = "VAT") -> str:
     """How a price is labelled: "incl. VAT" or "plus VAT" (name is the TAX_LABEL setting)."""
     return f"incl. {name}" if prices_include_tax else f"plus {name}"
+
+
+@dataclass(frozen=True)
+class TaxTotal:
+    rate: Decimal
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+
+
+def tax_totals(*, lines: Iterable) -> list[TaxTotal]:
+    """The lines' net, tax and gross per tax rate, lowest rate first. The tax of a rate is
+    the sum of its lines' tax (each rounded once), so the rates add up to the total tax."""
+    sums: dict[Decimal, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    for line in lines:
+        total = sums[line.tax_rate]
+        total[0] += line.net
+        total[1] += line.tax
+        total[2] += line.gross
+    return [TaxTotal(rate, *sums[rate]) for rate in sorted(sums)]

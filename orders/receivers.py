@@ -11,6 +11,7 @@ from orders.selectors.cart import cart_get
 from orders.services.account_data import orders_anonymise, orders_deletion_refusal, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
 from orders.services.catalogue import catalogue_changed
+from orders.services.invoices import invoices_export
 
 
 @receiver(user_logged_in, dispatch_uid="orders.merge_guest_cart")
@@ -30,8 +31,9 @@ def merge_guest_cart_at_login(sender, request, user, **kwargs):
 
 @receiver(user_data_export, dispatch_uid="orders.export_orders")
 def export_orders(sender, user, **kwargs):
-    """The user's orders, with their lines and timeline, for the personal-data export."""
-    return {"orders": orders_export(user=user)}
+    """The user's orders, with their lines and timeline, and their invoices (with credit
+    notes), for the personal-data export."""
+    return {"orders": orders_export(user=user), "invoices": invoices_export(user=user)}
 
 
 @receiver(user_deletion_asked, dispatch_uid="orders.refuse_deletion_with_live_orders")

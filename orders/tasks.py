@@ -4,6 +4,11 @@ from celery import shared_task
 
 from orders.services.cart import carts_delete_stale_guest
 from orders.services.hours import slots_generate
+from orders.services.images import (
+    RENDITIONS_MAX_ATTEMPTS,
+    image_renditions_make,
+    image_renditions_sweep,
+)
 from orders.services.payments import refund_run, refunds_retry_due, sandbox_webhook_send
 from orders.services.transitions import orders_expire_unpaid
 
@@ -43,3 +48,20 @@ def send_sandbox_webhook(payment_id: int, event_id: str, succeeded: bool) -> lis
 def generate_slots() -> int:
     """Create the coming days' slots from the opening hours; safe when two workers run it."""
     return slots_generate()
+
+
+@shared_task(
+    name="orders.tasks.make_image_renditions",
+    autoretry_for=(Exception,),
+    max_retries=RENDITIONS_MAX_ATTEMPTS - 1,
+    retry_backoff=5,
+)
+def make_image_renditions(image_id: int) -> bool:
+    """Make one picture's renditions; a second delivery finds them made (or being made)."""
+    return image_renditions_make(image_id=image_id) is not None
+
+
+@shared_task(name="orders.tasks.sweep_image_renditions")
+def sweep_image_renditions() -> int:
+    """Queue the renditions that a lost task left unmade."""
+    return image_renditions_sweep()

@@ -90,3 +90,11 @@ def real_worker_mode():
     celery_app.conf.update(task_always_eager=False)
     yield
     celery_app.conf.update(task_always_eager=True)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files (seed_demo's pictures too) go to a folder of the test's own, never into
+    the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -69,6 +69,24 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 50
 
 
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """A picture whose renditions are made; no file is stored (URLs need only the names)."""
+
+    class Meta:
+        model = "orders.ProductImage"
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.Sequence(lambda n: f"products/{n}.jpg")
+    alt = factory.Sequence(lambda n: f"Picture {n}")
+    position = 0
+    width = 1200
+    height = 900
+    renditions_status = "ready"
+    renditions = factory.LazyAttribute(
+        lambda o: {str(w): f"{o.image.removesuffix('.jpg')}-{w}.webp" for w in (200, 400, 800)}
+    )
+
+
 class CartFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "orders.Cart"

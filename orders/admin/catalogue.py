@@ -8,11 +8,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
 from config.errors import ApplicationError
+from orders import permissions
 from orders.admin.common import ServiceSaveAdmin
-from orders.models import Category, Product, StockMovement
+from orders.admin.imports import FORMATS, ProductResource, import_problems
+from orders.models import Category, Product, ProductImage, StockMovement
 from orders.services.catalogue import product_save
+from orders.services.images import (
+    image_clean,
+    product_image_add,
+    product_image_delete,
+    product_image_update,
+)
 from orders.services.stock import MAX_ADJUSTMENT, stock_adjust
 
 
@@ -85,9 +94,86 @@ class StockAdjustForm(forms.Form):
     note = forms.CharField(max_length=200, required=False)
 
 
+class ProductImageForm(forms.ModelForm):
+    """A new picture is checked as the API checks it; a kept one's file never changes (its
+    alt text and place do): upload another and delete this one instead."""
+
+    # A plain file field: the images service decodes it and says what is wrong with it.
+    image = forms.FileField(
+        label="file", help_text="A JPEG, PNG or WebP photo; its EXIF data is removed."
+    )
+    position = forms.IntegerField(
+        min_value=0, required=False, help_text="Lower comes first; empty: after the others."
+    )
+
+    class Meta:
+        model = ProductImage
+        fields = ["image", "alt", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["image"].disabled = True
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return self.instance.position if position is None and self.instance.pk else position
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if not self.instance.pk:
+            try:
+                image_clean(upload=upload)
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message) from error
+        return upload
+
+
+class ProductImageInline(admin.TabularInline):
+    """The product's pictures, the lowest position first (the main one)."""
+
+    model = ProductImage
+    form = ProductImageForm
+    extra = 1
+    fields = ["preview", "image", "alt", "position", "renditions_state"]
+    readonly_fields = ["preview", "renditions_state"]
+    ordering = ["position", "pk"]
+
+    # Pictures are part of the product: whoever may edit it may add, change and delete them.
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("orders.view_product")
+
+    @admin.display(description="renditions")
+    def renditions_state(self, image: ProductImage) -> str:
+        return image.get_renditions_status_display() if image.pk else ""
+
+    @admin.display(description="picture")
+    def preview(self, image: ProductImage) -> str:
+        if not image.pk:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" width="96" height="{}">',
+            image.src,
+            image.alt,
+            max(1, round(96 * image.height / image.width)),
+        )
+
+
 @admin.register(Product)
-class ProductAdmin(ServiceSaveAdmin):
+class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
     service = staticmethod(product_save)
+    resource_classes = [ProductResource]
+    import_formats = FORMATS
+    export_formats = FORMATS
     list_display = ["name", "sku", "category", "price", "stock", "low_stock", "is_active"]
     list_editable = ["is_active"]
     list_filter = ["category", "is_active", LowStockFilter]
@@ -98,9 +184,9 @@ class ProductAdmin(ServiceSaveAdmin):
     autocomplete_fields = ["category"]
     list_per_page = 50
     readonly_fields = ["stock_with_link"]
-    inlines = [StockMovementInline]
+    inlines = [ProductImageInline, StockMovementInline]
     fieldsets = [
-        (None, {"fields": ["category", "name", "slug", "sku", "description", "image"]}),
+        (None, {"fields": ["category", "name", "slug", "sku", "description"]}),
         ("Price", {"fields": ["price", "tax_rate"]}),
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
@@ -123,6 +209,53 @@ class ProductAdmin(ServiceSaveAdmin):
             )
             for name, options in self.fieldsets
         ]
+
+    # Importing and exporting the catalogue is editing it: managers only.
+    def has_import_permission(self, request):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+    def get_export_queryset(self, request):
+        # The sheet lists each product's pictures: read in one query, not one per product.
+        return super().get_export_queryset(request).prefetch_related("images")
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: a row refused when the import is applied undoes the others too.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        """After "Confirm import": a refusal (a row that no longer holds) says what and
+        where, and that nothing was written."""
+        problems = import_problems(result)
+        if not problems:
+            return super().process_result(result, request)
+        self.message_user(
+            request, "Nothing was imported. " + " ".join(problems[:10]), messages.ERROR
+        )
+        return redirect("admin:orders_product_import")
+
+    def save_formset(self, request, form, formset, change):
+        """Pictures are added, changed and deleted through the images services."""
+        if formset.model is not ProductImage:
+            return super().save_formset(request, form, formset, change)
+        if form.instance.pk is None:  # the product was refused: nothing to attach to
+            return None
+        formset.save(commit=False)
+        for image in formset.deleted_objects:
+            product_image_delete(image=image)
+        for image, _ in formset.changed_objects:
+            product_image_update(image=image, alt=image.alt, position=image.position)
+        for image_form in formset.forms:
+            if image_form.instance in formset.new_objects:
+                product_image_add(
+                    product=form.instance,
+                    upload=image_form.cleaned_data["image"],
+                    alt=image_form.cleaned_data["alt"],
+                    position=image_form.cleaned_data["position"],
+                )
+        return None
 
     @admin.display(description="low stock", boolean=True)
     def low_stock(self, product: Product) -> bool:

@@ -3,21 +3,26 @@
 import django_filters
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from config.caching import request_keep_only
-from orders.models import Category, Product
+from orders import permissions
+from orders.models import Category, Product, ProductImage
 from orders.selectors.catalogue import (
     category_find,
     category_list,
+    product_find_for_staff,
     product_list,
     products_matching,
 )
 from orders.services.catalogue import catalogue_cached
+from orders.services.images import product_image_add
 
 SEARCH_MAX_LENGTH = 100
 
@@ -34,8 +39,57 @@ class CategoryBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug"]
 
 
+RENDITIONS_SCHEMA = {
+    "type": "object",
+    "description": "A WebP of the picture per width in pixels (the original until made).",
+    "properties": {
+        str(width): {"type": "string", "format": "uri"} for width in settings.IMAGE_RENDITION_WIDTHS
+    },
+}
+
+
+class ProductImageSerializer(serializers.ModelSerializer):
+    """A picture as absolute URLs: the kept original, and its renditions (the original's
+    URL until they are made)."""
+
+    url = serializers.SerializerMethodField()
+    renditions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["url", "alt", "width", "height", "renditions"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, image: ProductImage) -> str:
+        return self._absolute(image.url)
+
+    @extend_schema_field(RENDITIONS_SCHEMA)
+    def get_renditions(self, image: ProductImage) -> dict[str, str]:
+        return {width: self._absolute(url) for width, url in image.rendition_urls().items()}
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ProductImageUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(
+        allow_empty_file=True,
+        help_text="A JPEG, PNG or WebP picture, at most IMAGE_MAX_BYTES and 40 megapixels.",
+    )
+    alt = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Empty: the product's name."
+    )
+
+
+class CanEditCatalogue(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm(permissions.EDIT_CATALOGUE)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     category = CategoryBriefSerializer(read_only=True)
+    images = ProductImageSerializer(source="pictures", many=True, read_only=True)
     currency = serializers.SerializerMethodField()
     in_stock = serializers.BooleanField(read_only=True)
 
@@ -53,7 +107,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "currency",
             "stock",
             "in_stock",
-            "image",
+            "images",
         ]
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -120,6 +174,35 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         return self._cached(request, super().retrieve, *args, **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": ProductImageUploadSerializer},
+        responses={201: ProductImageSerializer},
+        summary="Add a picture to a product (managers)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="images",
+        parser_classes=[MultiPartParser],
+        permission_classes=[IsAuthenticated, CanEditCatalogue],
+    )
+    def images(self, request, slug=None):
+        """Add a picture, last among the product's; a product not for sale takes one too."""
+        product = product_find_for_staff(slug=slug)
+        if product is None:
+            raise NotFound("No such product.")
+        upload = ProductImageUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        image = product_image_add(
+            product=product,
+            upload=upload.validated_data["image"],
+            alt=upload.validated_data.get("alt", ""),
+        )
+        return Response(
+            ProductImageSerializer(image, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def _cached(self, request, view, *args, **kwargs):
         """The same for every caller, so one cached reply per address and per value of the

@@ -1,26 +1,32 @@
-"""Orders API: checkout (POST), the customer's orders, cancel, staff transitions, and
-managers' refunds."""
+"""Orders API: checkout (POST), the customer's orders, cancel, staff transitions, managers'
+refunds, and the invoice."""
 
 from decimal import Decimal
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from orders.api.filters import DayFilter
 from orders.days import shop_day
+from orders.export import ExportInvoiceSerializer
 from orders.models import Order, OrderEvent, OrderLine, Slot
 from orders.policy import Action, order_may
+from orders.selectors.invoices import invoice_of_order
 from orders.selectors.orders import order_list, order_reloaded
 from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
+from orders.services.invoices import invoice_pdf
 from orders.services.payments import payment_start
 from orders.services.refunds import order_refund
 from orders.services.transitions import order_cancel, order_transition
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+JSON_RENDERER = api_settings.DEFAULT_RENDERER_CLASSES[0]
 
 
 class OrderSlotSerializer(serializers.ModelSerializer):
@@ -137,6 +143,23 @@ class OrderSerializer(serializers.ModelSerializer):
 
     def get_can_cancel(self, order: Order) -> bool:
         return order_may(order=order, user=self.context["request"].user, action=Action.CANCEL)
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Chosen by ?format=pdf (or Accept: application/pdf); the view hands it the PDF's bytes.
+    An error reply (404, 401, 429) is JSON whatever was asked for."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        renderer = JSON_RENDERER()
+        renderer_context["response"]["Content-Type"] = renderer.media_type
+        return renderer.render(data, renderer.media_type, renderer_context)
 
 
 class PayReplySerializer(serializers.Serializer):
@@ -330,3 +353,32 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return_url = request.build_absolute_uri(order.get_absolute_url()) + "?payment=returned"
         redirect_url = payment_start(order=order, by=request.user, return_url=return_url)
         return Response({"redirect_url": request.build_absolute_uri(redirect_url)})
+
+    @extend_schema(
+        summary="The order's VAT invoice",
+        description=(
+            "The invoice issued when the order was paid, with its credit notes; "
+            "`?format=pdf` gives it as a PDF. The order's customer and staff who may see "
+            "every order; a `404` before the order is paid."
+        ),
+        responses={
+            (200, "application/json"): ExportInvoiceSerializer,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such order of yours, or not invoiced yet."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSON_RENDERER, PDFRenderer],
+    )
+    def invoice(self, request, number=None):
+        invoice = invoice_of_order(order=self.get_object())
+        if invoice is None:
+            raise NotFound("This order has no invoice yet: it is issued when the order is paid.")
+        if request.accepted_renderer.format == PDFRenderer.format:
+            return Response(
+                invoice_pdf(invoice=invoice),
+                headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'},
+            )
+        return Response(ExportInvoiceSerializer(invoice).data)

@@ -3,6 +3,14 @@
 from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
 from orders.models.catalogue import Category, Product
 from orders.models.hours import Closure, OpeningHours
+from orders.models.images import ProductImage
+from orders.models.invoices import (
+    CreditNote,
+    CreditNoteLine,
+    DocumentCounter,
+    Invoice,
+    InvoiceLine,
+)
 from orders.models.orders import CheckoutRequest, Coupon, Order, OrderEvent, OrderLine
 from orders.models.payments import Payment, PaymentEvent, Refund
 from orders.models.slots import Slot
@@ -16,6 +24,11 @@ __all__ = [
     "CheckoutRequest",
     "Closure",
     "Coupon",
+    "CreditNote",
+    "CreditNoteLine",
+    "DocumentCounter",
+    "Invoice",
+    "InvoiceLine",
     "OpeningHours",
     "Order",
     "OrderEvent",
@@ -23,6 +36,7 @@ __all__ = [
     "Payment",
     "PaymentEvent",
     "Product",
+    "ProductImage",
     "Refund",
     "Slot",
     "StockMovement",

@@ -45,7 +45,6 @@ class Product(models.Model):
     stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
     low_stock_threshold = models.PositiveIntegerField(default=5)
     is_active = models.BooleanField("active", default=True)
-    image = models.ImageField(upload_to="products/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # On PostgreSQL a trigger keeps this up to date from the name, the category's name and
@@ -76,3 +75,15 @@ class Product(models.Model):
     @property
     def low_on_stock(self) -> bool:
         return self.stock <= self.low_stock_threshold
+
+    @property
+    def pictures(self) -> list:
+        """Its ProductImages in order, the main one first: those the catalogue selectors
+        prefetched (as `image_list`), or read now."""
+        prefetched = getattr(self, "image_list", None)
+        return prefetched if prefetched is not None else list(self.images.all())
+
+    @property
+    def main_picture(self):
+        pictures = self.pictures
+        return pictures[0] if pictures else None

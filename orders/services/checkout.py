@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Address, User
 from accounts.services import user_ensure_verified
+from config import metrics
 from orders import pricing
 from orders.errors import (
     AddressInvalid,
@@ -94,6 +95,7 @@ def _stock_problems(*, wanted: dict[int, int], products: dict[int, Product]) -> 
     return problems
 
 
+@metrics.refusals_counted
 def checkout_place(
     *,
     user: User,

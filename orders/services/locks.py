@@ -20,6 +20,7 @@ these models.
 """
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db.models import QuerySet
 
@@ -28,6 +29,7 @@ from orders.models import (
     Cart,
     CartLine,
     Coupon,
+    DocumentCounter,
     OpeningHours,
     Order,
     Payment,
@@ -118,3 +120,12 @@ def lock_refund_if_free(*, refund_id: int, statuses: Iterable[str]) -> Refund | 
         .filter(pk=refund_id, status__in=list(statuses))
         .first()
     )
+
+
+def lock_document_counter(*, series: str, day: date) -> DocumentCounter:
+    """9. Last of all: the invoice or credit-note counter of `series` for `day`'s year,
+    locked until the caller's transaction ends (created at the year's first number)."""
+    counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
+        series=series, year=day.year
+    )
+    return counter

@@ -29,6 +29,7 @@ from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
 from orders.policy import Action, order_allows
+from orders.services.invoices import invoice_issue
 from orders.services.locks import lock_order, lock_payment, lock_payments, lock_refund_if_free
 from orders.services.refunds import (
     payment_refundable,
@@ -209,6 +210,7 @@ def _apply(*, order: Order, payment: Payment, event: ProviderEvent) -> str:
             by=None,
             note=f"Paid through {payment.provider} ({payment.reference}).",
         )
+        invoice_issue(order=order, payment=payment)
         return Outcome.APPLIED
     refund_request(
         payment=payment,

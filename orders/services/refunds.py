@@ -22,6 +22,7 @@ from orders.errors import RefundInvalid, RefundNotAllowed
 from orders.models import Order, OrderLine, Payment, Refund
 from orders.models.orders import order_door
 from orders.policy import Action, order_allows
+from orders.services.invoices import credit_note_issue
 from orders.services.locks import lock_order, lock_payments
 from orders.services.transitions import order_transition
 from orders.signals import payment_refunded
@@ -78,6 +79,7 @@ def refund_request(
         key=_refund_key(payment),
         next_attempt_at=timezone.now(),
     )
+    credit_note_issue(refund=refund)
     if of_sale:
         with order_door():
             Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)
@@ -101,6 +103,7 @@ def refund_record_made(*, payment: Payment, amount: Decimal, reference: str, rea
         reference=reference[:255],
         refunded_at=now,
     )
+    credit_note_issue(refund=refund)
     if of_sale:
         with order_door():
             Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)

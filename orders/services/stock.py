@@ -51,3 +51,27 @@ def stock_adjust(
         note=note[:200],
         actor=by,
     )
+
+
+@transaction.atomic
+def stock_count(
+    *, product: Product, counted: int, by: User | None, note: str
+) -> StockMovement | None:
+    """Bring the product's stock to `counted` (a count, or a catalogue import's figure) by a
+    recorded movement of the difference; None when it is already that.
+
+    The difference is taken under the row lock, from the stock as it is then.
+    """
+    if counted < 0:
+        raise StockAdjustmentInvalid("Stock cannot be below 0.", field="stock")
+    stock = lock_products([product.pk]).values_list("stock", flat=True).get()
+    if counted == stock:
+        product.stock = stock
+        return None
+    return stock_adjust(
+        product=product,
+        delta=counted - stock,
+        reason=StockMovement.Reason.COUNT,
+        by=by,
+        note=note,
+    )

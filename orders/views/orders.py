@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from config.pages import business_errors
 from orders.models import Order, Payment
 from orders.policy import Action, order_may
+from orders.selectors.invoices import invoice_number_of_order
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest, refund_list
 from orders.services.transitions import order_cancel, order_cancel_refusal
@@ -47,6 +48,7 @@ def order_detail(request, number: str):
             "may_pay": order_may(order=order, user=request.user, action=Action.PAY),
             "payment": payment,
             "refunds": refund_list(order_id=order.pk) if order.paid_at else [],
+            "invoice": invoice_number_of_order(order=order) if order.paid_at else None,
             "confirming": request.GET.get("payment") == "returned"
             and payment is not None
             and payment.status == Payment.Status.PENDING,

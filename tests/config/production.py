@@ -16,4 +16,5 @@ def production_services() -> dict[str, str]:
         "SITE_URL": "https://shop.example.com",
         "PAYMENT_PROVIDER": "sandbox",
         "ALLOW_SANDBOX_PAYMENTS": "true",
+        "MEDIA_STORAGE": "local",
     }

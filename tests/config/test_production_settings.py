@@ -19,6 +19,7 @@ COMPLETE = {
     "SITE_URL": "https://shop.example.com",
     "PAYMENT_PROVIDER": "sandbox",
     "ALLOW_SANDBOX_PAYMENTS": "true",
+    "MEDIA_STORAGE": "local",
 }
 
 
@@ -55,6 +56,9 @@ def test_production_starts_when_every_service_is_configured():
         ({"PAYMENT_PROVIDER": None}, "PAYMENT_PROVIDER"),
         ({"ALLOW_SANDBOX_PAYMENTS": None}, "ALLOW_SANDBOX_PAYMENTS"),
         ({"ALLOW_SANDBOX_PAYMENTS": "false"}, "ALLOW_SANDBOX_PAYMENTS"),
+        ({"MEDIA_STORAGE": None}, "MEDIA_STORAGE"),
+        ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
+        ({"MEDIA_STORAGE": "s3"}, "AWS_STORAGE_BUCKET_NAME"),
     ],
 )
 def test_production_refuses_an_embedded_default_naming_it(changes, named):
@@ -62,3 +66,42 @@ def test_production_refuses_an_embedded_default_naming_it(changes, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.strip().splitlines()[-1]
+
+
+def test_production_refuses_local_media_unless_told_and_says_why():
+    result = _start(MEDIA_STORAGE=None)
+
+    assert "a PaaS wipes local disk at every deploy" in result.stderr
+
+
+def test_production_keeps_pictures_in_a_bucket_and_lets_pages_load_them_from_it():
+    bucket = {
+        "MEDIA_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "shop-pictures",
+        "AWS_S3_CUSTOM_DOMAIN": "pictures.example.com",
+    }
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.url('products/a.jpg'), "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1], "
+        "s.client_config.connect_timeout, s.client_config.read_timeout)"
+    )
+    environment = {k: v for k, v in os.environ.items() if k not in COMPLETE} | COMPLETE | bucket
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "https://pictures.example.com/products/a.jpg",
+        "https://pictures.example.com",
+        "3",
+        "10",
+    ]

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from orders.models import Order, Product, Refund, Slot
+from orders.models import CreditNote, Invoice, Order, Product, Refund, Slot
 from tests.accounts.helpers import STRONG_PASSWORD, totp_code, verification_code
 from tests.factories import (
     PASSWORD,
@@ -159,6 +159,14 @@ def test_a_guest_becomes_a_paying_customer(
         f"[Orderly] Order {order.number} is placed",
         f"[Orderly] Payment received for order {order.number}",
     ]
+    (paid_mail,) = [m for m in mailoutbox if "Payment received" in m.subject]
+    invoice = Invoice.objects.get(order=order)
+    ((name, pdf, mimetype),) = paid_mail.attachments
+    assert (name, mimetype) == (f"{invoice.number}.pdf", "application/pdf")
+    assert pdf.startswith(b"%PDF-")
+    link = page.get_by_role("link", name=f"Download invoice {invoice.number} (PDF)")
+    download = page.request.get(link.get_attribute("href"))
+    assert download.headers["content-type"] == "application/pdf"
     page.goto("/")
     assert _badge(page) == 2
     page.goto("/notifications/")
@@ -219,6 +227,8 @@ def test_a_customer_with_two_factor_cancels_a_paid_order_and_sees_the_refund(
     assert timeline.index("Order placed") < timeline.index("Paid") < timeline.index("Cancelled")
     screenshot("totp-4-refunded")
     assert Product.objects.get(pk=rye.pk).stock == 10
+    credit_note = CreditNote.objects.get(invoice__order=order)
+    assert credit_note.gross == order.total == Decimal("7.20")
     page.goto("/notifications/")
     assert f"Refund for order {order.number}" in page.locator(".notification-list").inner_text()
 

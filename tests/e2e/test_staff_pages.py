@@ -3,11 +3,13 @@
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from orders.models import Order, Product, Slot
+from orders.models import Invoice, Order, Product, Slot
 from orders.models.orders import order_door
 from orders.services.transitions import order_transition
 from tests.factories import (
@@ -19,6 +21,7 @@ from tests.factories import (
     place_order,
 )
 from tests.orders.staff_helpers import role_member
+from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,3 +133,29 @@ def test_staff_move_an_order_on_the_board_and_managers_read_the_dashboard(page, 
     screenshot("admin-product-adjusted-1280")
     assert Product.objects.get(pk=tart.pk).stock == 14
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+
+
+def test_a_manager_finds_an_invoice_and_downloads_the_accountants_csv(page, screenshot):
+    customer = UserFactory(name="Ada Lovelace", email="ada@example.com")
+    order = place_order(user=customer, products=[ProductFactory(name="Seeded rye")])
+    post_sandbox_webhook(Client(), sandbox_body(start_payment(order)))
+    invoice = Invoice.objects.get(order=order)
+    _sign_in(page, role_member("manager", email="morgan@example.com"))
+
+    page.goto("/admin/orders/invoice/?q=ada@example")
+    assert invoice.number in page.locator("#result_list").inner_text()
+    screenshot("admin-invoices-manager-1280")
+    page.click(f"text={invoice.number}")
+    assert "Seeded rye" in page.locator("main").inner_text()
+    assert page.locator("input[name=_save]").count() == 0
+    screenshot("admin-invoice-manager-1280")
+    page.goto("/admin/orders/invoice/")
+    page.click("text=CSV for the accountant")
+    screenshot("admin-invoices-csv-form-1280")
+    today = timezone.localdate().isoformat()
+    page.fill("input[name=start]", today)
+    page.fill("input[name=end]", today)
+    with page.expect_download() as download:
+        page.click("input[value='Download CSV']")
+    content = Path(download.value.path()).read_text(encoding="utf-8")
+    assert invoice.number in content and "TOTAL" in content

@@ -18,6 +18,7 @@ from tests.factories import (
     CartLineFactory,
     CategoryFactory,
     ProductFactory,
+    ProductImageFactory,
     SlotFactory,
     UserFactory,
 )
@@ -139,10 +140,12 @@ def test_an_inactive_or_unknown_product_page_is_a_404(client):
 
 @pytest.mark.parametrize("rows", [1, 30])
 def test_catalogue_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, rows):
-    ProductFactory.create_batch(rows, category=CategoryFactory())
+    for product in ProductFactory.create_batch(rows, category=CategoryFactory()):
+        ProductImageFactory.create_batch(2, product=product)
 
-    # categories with counts, the page's count, the page's products (with their category)
-    with django_assert_num_queries(3):
+    # categories with counts, the page's count, the page's products (with their category),
+    # their pictures
+    with django_assert_num_queries(4):
         response = client.get("/")
     assert response.status_code == 200
 
@@ -188,8 +191,10 @@ def _csrf_field(response) -> str:
 @pytest.mark.parametrize("rows", [1, 30])
 def test_product_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, rows):
     products = ProductFactory.create_batch(rows, category=CategoryFactory())
+    ProductImageFactory.create_batch(3, product=products[-1])
 
-    with django_assert_num_queries(1):
+    # the product with its category, its pictures
+    with django_assert_num_queries(2):
         response = client.get(f"/products/{products[-1].slug}/")
     assert response.status_code == 200
 
@@ -274,9 +279,11 @@ def test_api_bad_page_is_a_404_not_a_500(api_client, page):
 def test_api_product_list_runs_a_fixed_number_of_queries(
     api_client, django_assert_num_queries, rows
 ):
-    ProductFactory.create_batch(rows, category=CategoryFactory())
+    for product in ProductFactory.create_batch(rows, category=CategoryFactory()):
+        ProductImageFactory.create_batch(2, product=product)
 
-    with django_assert_num_queries(2):
+    # the count, the page of products with their categories, their pictures
+    with django_assert_num_queries(3):
         response = api_client.get("/api/v1/products/")
     assert response.status_code == 200
 
@@ -390,10 +397,11 @@ def test_the_planner_prices_the_misspelling_match_so_search_reads_its_indexes():
 
 @pytest.mark.postgres
 def test_search_query_count_is_flat(api_client, bakery, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    # the count, the page of products, their pictures
+    with django_assert_max_num_queries(3):
         api_client.get("/api/v1/products/", {"search": "bread"})
     ProductFactory.create_batch(30, name="Crusty bread roll")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         api_client.get("/api/v1/products/", {"search": "bread"})
 
 
