@@ -9,7 +9,7 @@ that runs twice sends once; queue_due sends whatever a broker or worker left beh
 
 import io
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,11 +27,14 @@ from notifications.errors import UnknownKind
 from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
 from notifications.selectors import notification_get
 from orders import permissions
+from orders.days import shop_day
 from orders.models import Order, OrderLine, Product
+from orders.money import money_text
 from orders.pricing import tax_label
 from orders.selectors.invoices import invoice_of_order_number
+from orders.selectors.staff import orders_sold
 from orders.services.invoices import invoice_pdf
-from orders.templatetags.money import money
+from orders.states import LIVE
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +52,6 @@ CUSTOMER_KINDS = [
 ]
 MANAGER_KINDS = [Kind.LOW_STOCK, Kind.DAILY_REPORT, Kind.PAYMENT_PROBLEM]
 REMINDER_AHEAD = timedelta(hours=1)
-LIVE = [
-    Order.Status.PAID,
-    Order.Status.PREPARING,
-    Order.Status.READY,
-    Order.Status.OUT_FOR_DELIVERY,
-]
 DELIVERY_FIRST_RETRY = timedelta(minutes=1)
 DELIVERY_MAX_ATTEMPTS = 8
 DELIVERY_STUCK_AFTER = timedelta(minutes=10)
@@ -120,9 +117,9 @@ def _total_text(order: Order) -> str:
     """The total with the tax in it named: "£16.15 incl. £1.94 VAT" (in both pricing modes the
     total is what the customer pays, tax included), and the coupon's discount when there is
     one: "(£1.80 off with coupon WELCOME10)"."""
-    text = f"{money(order.total)} incl. {money(order.tax)} {settings.TAX_LABEL}"
+    text = f"{money_text(order.total)} incl. {money_text(order.tax)} {settings.TAX_LABEL}"
     if order.discount:
-        text += f" ({money(order.discount)} off with coupon {order.coupon_code})"
+        text += f" ({money_text(order.discount)} off with coupon {order.coupon_code})"
     return text
 
 
@@ -178,7 +175,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
     elif to_status == Status.CANCELLED:
         who = "You cancelled" if by is not None and by.pk == customer.pk else "The shop cancelled"
         money_note = (
-            f"Your payment of {money(order.total)} will be refunded in full to the card "
+            f"Your payment of {money_text(order.total)} will be refunded in full to the card "
             "you paid with."
             if order.paid_at and order.total > 0
             else "You were not charged."
@@ -204,13 +201,13 @@ def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
     what = ", ".join(f"{item['quantity']} x {item['name']}" for item in lines)
     part = f" for {what}" if what else ""
     if amount < order.total:
-        part += f" (part of the {money(order.total)} you paid)"
+        part += f" (part of the {money_text(order.total)} you paid)"
     notify(
         recipient=order.user,
         kind=Kind.ORDER_REFUNDED,
         title=f"Refund for order {order.number}",
         body=(
-            f"We refunded {money(amount)}{part} to the card you paid with. It can take a few "
+            f"We refunded {money_text(amount)}{part} to the card you paid with. It can take a few "
             "days to show on your statement."
         ),
         link=order.get_absolute_url(),
@@ -294,11 +291,6 @@ def slot_reminders_send(*, now: datetime | None = None) -> int:
     return written
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 REPORT_COLUMNS = [
     "number",
     "paid_at",
@@ -309,20 +301,22 @@ REPORT_COLUMNS = [
     "delivery_fee",
     "discount",
     "total",
+    "refunded",
     "currency",
     "prices",
 ]
 
 
 def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
-    """The CSV of the orders paid on `day` (shop time), a total row last; and the count and
-    sum of their totals."""
-    start, end = _day_bounds(day)
-    orders = Order.objects.filter(paid_at__gte=start, paid_at__lt=end).order_by("paid_at", "pk")
+    """The CSV of the sales paid on `day` (shop time; orders.states.SOLD, so an order
+    cancelled or refunded in full since is left out, as on the dashboard), a total row last;
+    and the count and the sales figure: their totals less what was refunded of them."""
+    start, end = shop_day(day)
+    orders = orders_sold(start=start, end=end).order_by("paid_at", "pk")
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(REPORT_COLUMNS)
-    count, total = 0, Decimal("0.00")
+    count, total, refunded = 0, Decimal("0.00"), Decimal("0.00")
     for order in orders:
         writer.writerow(
             [
@@ -335,16 +329,19 @@ def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
                 order.delivery_fee,
                 order.discount,
                 order.total,
+                order.refunded,
                 order.currency,
                 tax_label(prices_include_tax=order.prices_include_tax, name=settings.TAX_LABEL),
             ]
         )
         count += 1
         total += order.total
+        refunded += order.refunded
+    blanks = [""] * 5
     writer.writerow(
-        ["TOTAL", "", f"{count} orders", "", "", "", "", "", total, settings.SHOP_CURRENCY, ""]
+        ["TOTAL", "", f"{count} orders", *blanks, total, refunded, settings.SHOP_CURRENCY, ""]
     )
-    return out.getvalue(), count, total
+    return out.getvalue(), count, total - refunded
 
 
 def daily_report_send(*, day: date | None = None) -> int:
@@ -360,7 +357,7 @@ def daily_report_send(*, day: date | None = None) -> int:
                     kind=Kind.DAILY_REPORT,
                     title=f"Sales on {day:%A %d %B %Y}",
                     body=(
-                        f"{count} paid order(s), {money(total)} in all, "
+                        f"{count} paid order(s), {money_text(total)} in all, "
                         f"{settings.TAX_LABEL} included. "
                         "The orders are attached as CSV."
                     ),

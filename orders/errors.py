@@ -92,6 +92,13 @@ class IdempotencyKeyReused(Conflict):
     default_code, default_field = "idempotency_key_reused", "Idempotency-Key"
 
 
+class OrderNotFound(NotFound):
+    """The order does not exist, or the asker may not see it (a stranger learns nothing)."""
+
+    default_code, default_field = "not_found", "number"
+    default_message = "No such order."
+
+
 class TransitionNotAllowed(Conflict):
     default_code, default_field = "transition_not_allowed", "to"
 

@@ -1,13 +1,14 @@
 """What orders adds to /metrics: orders counted by event after their change commits
 (orderly_orders_total{event}), and the refunds failing, read at scrape time."""
 
+from django.db import transaction
 from django.dispatch import receiver
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from config import metrics
 from orders.models import Order, Refund
-from orders.signals import order_changed, payment_refunded
+from orders.signals import order_changing, payment_refunded
 
 Status = Order.Status
 EVENTS = {
@@ -18,11 +19,12 @@ EVENTS = {
 }
 
 
-@receiver(order_changed, sender=Order, dispatch_uid="orders.count_order_event")
+@receiver(order_changing, sender=Order, dispatch_uid="orders.count_order_event")
 def count_order_event(sender, from_status, to_status, **kwargs):
+    """Counted once the change commits (never for one that rolled back)."""
     event = "placed" if not from_status else EVENTS.get(to_status)
     if event:
-        metrics.order_counted(event)
+        transaction.on_commit(lambda: metrics.order_counted(event), robust=True)
 
 
 @receiver(payment_refunded, sender=Refund, dispatch_uid="orders.count_refund")

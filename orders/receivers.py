@@ -6,14 +6,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_deletion_asked, user_erasing
-from orders.models import Category, Order, Product
+from orders.models import Category, Product
 from orders.selectors.cart import cart_get
 from orders.services.account_data import orders_anonymise, orders_deletion_refusal, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
 from orders.services.catalogue import catalogue_changed
 from orders.services.invoices import invoices_export
-from orders.services.payments import payments_refund_for_order
-from orders.signals import order_changing
 
 
 @receiver(user_logged_in, dispatch_uid="orders.merge_guest_cart")
@@ -47,15 +45,6 @@ def refuse_deletion_with_live_orders(sender, user, **kwargs):
 def anonymise_orders(sender, user, **kwargs):
     """Orders stay for the books; the personal data copied onto them goes."""
     orders_anonymise(user=user)
-
-
-@receiver(order_changing, dispatch_uid="orders.refund_cancelled_order")
-def refund_cancelled_order(sender, order, to_status, by, **kwargs):
-    """A cancelled order's payment is refunded, whoever cancelled it. The refund to make is
-    recorded in the cancel's own transaction and made through the provider after commit."""
-    if to_status == Order.Status.CANCELLED:
-        actor = "the customer" if by is not None and by.pk == order.user_id else "the shop"
-        payments_refund_for_order(order=order, reason=f"The order was cancelled by {actor}.")
 
 
 @receiver(connection_created, dispatch_uid="orders.search_typo_tolerance")

@@ -1,10 +1,12 @@
-"""Signals the orders app sends; other apps (notifications, payments) listen to them.
+"""Signals the orders app sends for other apps to hear; the orders app itself never
+listens to its own signals (order_transition calls what a move implies, such as a refund,
+directly).
 
-order_changing is sent inside the transaction that changes an order's status, so what a
-receiver writes (a notification, a refund to make) commits or rolls back with the change:
-the outbox. order_changed is sent once per change after that transaction commits (never
-for a change that rolled back), for work that leaves the process. A new order is sent
-with from_status="" and to_status="pending_payment".
+order_changing is the one seam for an order's changes: sent by checkout (a new order, with
+from_status="" and to_status="pending_payment") and by order_transition, inside the
+transaction of the change, so what a receiver writes (a notification, an invoice, an
+outgoing webhook to deliver) commits or rolls back with it: the outbox. Receivers write
+rows only and queue any outbound work with transaction.on_commit.
 
 payment_refunded is sent inside the transaction that records a refund as made.
 stock_adjusted is sent inside the transaction of a stock adjustment made by hand.
@@ -16,8 +18,6 @@ from django.dispatch import Signal
 
 # kwargs: order, from_status, to_status, by (a user, or None: the system), note
 order_changing = Signal()
-# kwargs: order, from_status, to_status, by
-order_changed = Signal()
 # kwargs: order, payment, amount, refund
 payment_refunded = Signal()
 # kwargs: order, payment, problem (a sentence for managers)

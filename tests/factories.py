@@ -162,6 +162,14 @@ class OrderFactory(factory.django.DjangoModelFactory):
     prices_include_tax = False  # 10.00 + 2.00 tax on top + 4.50
     currency = "GBP"
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """A test sets up an order's state and money as the services would have left it."""
+        from orders.models.orders import order_door
+
+        with order_door():
+            return super()._create(model_class, *args, **kwargs)
+
 
 def place_order(*, user=None, products=None, slot=None, quantity=1, address=None, **kwargs):
     """Fill the user's cart and check out through the real service; return the new order.

@@ -15,20 +15,25 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from config.csv import csv_writer
 from config.errors import ApplicationError
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin, apply_each
 from orders.admin.payments import PaymentInline
-from orders.errors import RefundInvalid
+from orders.errors import OrderMovedOn, RefundInvalid
 from orders.models import Coupon, Order, OrderEvent, OrderLine, Refund
 from orders.services.coupons import coupon_max_uses_refusal, coupon_save
+from orders.services.order_details import order_details_update
 from orders.services.refunds import COUNTING, order_refund, refund_preview
 from orders.services.transitions import order_advance, order_cancel
 from orders.templatetags.money import money
 
 CENT = Decimal("0.01")
+# The status each order showed on the list, posted back with an action (see status_shown).
+SHOWN_STATUS = "shown-status-"
+
 CSV_COLUMNS = [
     ("number", "number"),
     ("placed_at", "placed at"),
@@ -117,7 +122,7 @@ def _csv_value(name: str, value):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "placed", "customer", "status", "kind", "slot_start", "amount"]
+    list_display = ["number", "placed", "customer", "status_shown", "kind", "slot_start", "amount"]
     list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter), "slot__is_open"]
     search_fields = ["number", "user__email", "contact_email", "contact_name"]
     search_help_text = "Search by order number, customer email or name."
@@ -126,6 +131,8 @@ class OrderAdmin(admin.ModelAdmin):
     list_per_page = 50
     inlines = [OrderLineInline, OrderEventInline, PaymentInline]
     actions = ["advance", "cancel", "refund", "refund_part"]
+    # Everything but the contact and delivery details: the state and money fields
+    # (GUARDED_FIELDS) are written by orders.services alone.
     readonly_fields = [
         "number",
         "user",
@@ -139,9 +146,12 @@ class OrderAdmin(admin.ModelAdmin):
         "delivery_fee",
         "discount",
         "total",
+        "delivery_tax",
+        "prices_include_tax",
         "currency",
         "placed_at",
         "paid_at",
+        "refunded",
         "updated_at",
     ]
     fieldsets = (
@@ -166,6 +176,18 @@ class OrderAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, order: Order) -> str:
+        """The status, and the same in a hidden input the list's form posts with an action:
+        Advance moves an order on only from the status the person saw (as the board does)."""
+        return format_html(
+            '{}<input type="hidden" name="{}{}" value="{}">',
+            order.get_status_display(),
+            SHOWN_STATUS,
+            order.pk,
+            order.status,
+        )
+
     @admin.display(description="placed", ordering="placed_at")
     def placed(self, order: Order) -> str:
         return date_format(timezone.localtime(order.placed_at), "DATETIME_FORMAT")
@@ -187,6 +209,13 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Only the fields the form edits, through the service: never the whole row, so the
+        status, money and payment a webhook writes meanwhile stay as it wrote them."""
+        order_details_update(
+            order=obj, data={field: form.cleaned_data[field] for field in form.changed_data}
+        )
 
     @admin.action(description="Refund the payment (asks first)", permissions=["refund"])
     def refund(self, request, queryset):
@@ -315,9 +344,12 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Advance to the next fulfilment state", permissions=["fulfil"])
     def advance(self, request, queryset):
         def move(order):
-            order_advance(
-                order=order, from_status=order.status, by=request.user, note="From the admin."
-            )
+            shown = request.POST.get(f"{SHOWN_STATUS}{order.pk}")
+            if shown is None:
+                raise OrderMovedOn(
+                    f"Order {order.number} was not on the list you saw: nothing was changed."
+                )
+            order_advance(order=order, from_status=shown, by=request.user, note="From the admin.")
 
         apply_each(self, request, queryset, move, "Advanced")
 

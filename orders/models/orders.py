@@ -1,8 +1,12 @@
 """Coupons, orders, their lines and timeline, and the checkout idempotency keys."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -56,8 +60,65 @@ class Coupon(models.Model):
         return self.code
 
 
+# An order's state and money: written only by orders.services (checkout creates them,
+# order_transition moves them), never by a form, an admin save or a stray update().
+GUARDED_FIELDS = frozenset(
+    {
+        "status",
+        "subtotal",
+        "tax",
+        "delivery_fee",
+        "discount",
+        "total",
+        "delivery_tax",
+        "prices_include_tax",
+        "currency",
+        "coupon",
+        "coupon_id",
+        "coupon_code",
+        "paid_at",
+        "refunded",
+    }
+)
+_inside_the_door: ContextVar[bool] = ContextVar("orders_inside_the_door", default=False)
+
+
+@contextmanager
+def order_door() -> Iterator[None]:
+    """The one door: orders.services wrap their writes of GUARDED_FIELDS in it."""
+    token = _inside_the_door.set(True)
+    try:
+        yield
+    finally:
+        _inside_the_door.reset(token)
+
+
+def _guard(fields: Iterable[str]) -> None:
+    written = GUARDED_FIELDS.intersection(fields)
+    if written and not _inside_the_door.get():
+        raise ImproperlyConfigured(
+            f"Order {', '.join(sorted(written))}: only orders.services write these "
+            "(order_transition, checkout), inside orders.models.order_door()."
+        )
+
+
+class OrderQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        _guard(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _guard(fields)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        _guard(GUARDED_FIELDS)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Order(models.Model):
-    """A placed order. Only orders.services.transitions.order_transition changes `status`."""
+    """A placed order. Its status and money (GUARDED_FIELDS) are written by orders.services
+    only: checkout creates it and orders.services.transitions.order_transition moves it."""
 
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Waiting for payment"
@@ -130,6 +191,8 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         ordering = ["-placed_at", "-pk"]
         permissions = [
@@ -155,6 +218,13 @@ class Order(models.Model):
 
     def __str__(self):
         return self.number
+
+    def save(self, **kwargs):
+        """Refuses (ImproperlyConfigured) to write GUARDED_FIELDS outside order_door():
+        a whole-row save does, so other code saves with update_fields of what it edits."""
+        update_fields = kwargs.get("update_fields")
+        _guard(GUARDED_FIELDS if update_fields is None else update_fields)
+        super().save(**kwargs)
 
     def get_absolute_url(self):
         return reverse("order_detail", kwargs={"number": self.number})

@@ -13,18 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.forms import FIRST_DAY, LAST_DAY
+from orders.days import shop_day
 from orders.models import Order, OrderLine, Slot
-from orders.selectors.slots import day_bounds
+from orders.states import TO_DELIVER, TO_PREPARE
 
 Status = Order.Status
-
-# Orders the kitchen still has to make and pack: paid, or already being prepared.
-TO_PREPARE = (Status.PAID, Status.PREPARING)
-# Delivery orders still to take out, those already in the van included.
-TO_DELIVER = (*TO_PREPARE, Status.OUT_FOR_DELIVERY)
-
-# A day whose start and next day exist as aware datetimes in every time zone: the
-# calendar's first and last days do not (9999-12-31 has no next midnight).
 
 
 def day_parse(value: str | None) -> date:
@@ -93,7 +86,7 @@ def prep_list(*, day: date) -> PrepList:
     Products are sorted by category (its position, then name) and name; a line whose product
     was since deleted counts under its SKU and the name it was sold under, in "Other".
     """
-    start, end = day_bounds(day)
+    start, end = shop_day(day)
     rows = (
         OrderLine.objects.filter(
             order__status__in=TO_PREPARE,
@@ -180,7 +173,7 @@ def slot_slips(*, slot: Slot) -> list[Order]:
 def delivery_runs(*, day: date) -> list[tuple[Slot, list[Order]]]:
     """The day's delivery orders still to take out, grouped by slot (in time order) and
     sorted by postcode within each, each with its number of items (`items`)."""
-    start, end = day_bounds(day)
+    start, end = shop_day(day)
     orders: QuerySet[Order] = (
         Order.objects.filter(
             kind=Order.Kind.DELIVERY,

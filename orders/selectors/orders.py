@@ -3,8 +3,8 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
-from orders import permissions
 from orders.models import Order, OrderEvent
+from orders.policy import orders_visible
 
 
 def _with_details() -> QuerySet[Order]:
@@ -15,10 +15,7 @@ def _with_details() -> QuerySet[Order]:
 
 def order_list(*, user: User) -> QuerySet[Order]:
     """The orders `user` may see: their own, or every order for staff who may view orders."""
-    orders = _with_details()
-    if any(user.has_perm(perm) for perm in permissions.SEE_ALL_ORDERS):
-        return orders
-    return orders.filter(user=user)
+    return orders_visible(_with_details(), user=user)
 
 
 def order_reloaded(*, order: Order) -> Order:

@@ -1,26 +1,26 @@
 """Reads of fulfilment slots."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from orders.days import shop_day
 from orders.models import Slot
-from orders.services.slots import slot_bookable_from
 
 
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """Where `day`, a date in shop time (TIME_ZONE), starts and the next day starts.
+def slot_bookable_from(*, now: datetime | None = None) -> datetime:
+    """The cut-off rule: a slot can be booked while it starts after this moment.
 
-    Filtering a datetime column on this range (not a __date lookup) lets an index serve it.
+    Booking closes SLOT_CUTOFF_MINUTES before a slot starts, so the shop has time to prepare.
     """
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return (now or timezone.now()) + timedelta(minutes=settings.SLOT_CUTOFF_MINUTES)
 
 
 def slots_on_day(slots: QuerySet[Slot], *, day: date) -> QuerySet[Slot]:
     """The slots starting on `day`, in shop time."""
-    start, end = day_bounds(day)
+    start, end = shop_day(day)
     return slots.filter(starts_at__gte=start, starts_at__lt=end)
 
 

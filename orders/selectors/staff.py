@@ -5,37 +5,37 @@ number of orders.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from orders.days import shop_day
 from orders.models import Order, OrderLine, Product
+from orders.states import ON_BOARD, SOLD
 
 Status = Order.Status
-
-# An order counts as a sale once paid, less what was refunded of it; it stops counting if it
-# is cancelled or refunded in full.
-SOLD = [Status.PAID, Status.PREPARING, Status.READY, Status.OUT_FOR_DELIVERY, Status.COMPLETED]
-# The board leaves out orders nobody has to prepare: unpaid ones, and those that expired unpaid.
-NOT_ON_BOARD = [Status.PENDING_PAYMENT, Status.EXPIRED]
 DASHBOARD_DAYS = 30
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return shop_day(day)[0]
+
+
+def orders_sold(*, start: datetime, end: datetime) -> QuerySet[Order]:
+    """The sales paid in [start, end): the dashboard, the daily report and its CSV count these."""
+    return Order.objects.filter(status__in=SOLD, paid_at__gte=start, paid_at__lt=end)
 
 
 def board_orders(*, day: date) -> QuerySet[Order]:
     """The day's paid orders (and those cancelled or done), in slot order, with their lines."""
+    start, end = shop_day(day)
     return (
         Order.objects.filter(
-            slot__starts_at__gte=_start_of(day),
-            slot__starts_at__lt=_start_of(day + timedelta(days=1)),
+            slot__starts_at__gte=start, slot__starts_at__lt=end, status__in=ON_BOARD
         )
-        .exclude(status__in=NOT_ON_BOARD)
         .select_related("slot")
         .prefetch_related("lines")
         .order_by("slot__starts_at", "slot__kind", "slot_id", "placed_at", "pk")
@@ -53,7 +53,7 @@ def sales_by_day(*, today: date, days: int = DASHBOARD_DAYS) -> list[SalesDay]:
     """Paid orders and their total per day (shop time) for the `days` days ending today."""
     first = today - timedelta(days=days - 1)
     rows = (
-        Order.objects.filter(status__in=SOLD, paid_at__gte=_start_of(first))
+        orders_sold(start=_start_of(first), end=shop_day(today)[1])
         .annotate(day=TruncDate("paid_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
         .annotate(orders=Count("pk"), total=Sum(F("total") - F("refunded")))
@@ -72,7 +72,11 @@ def top_products(*, today: date, days: int = DASHBOARD_DAYS, limit: int = 10) ->
     """The products sold most (by quantity) in paid orders of the last `days` days."""
     first = today - timedelta(days=days - 1)
     return list(
-        OrderLine.objects.filter(order__status__in=SOLD, order__paid_at__gte=_start_of(first))
+        OrderLine.objects.filter(
+            order__status__in=SOLD,
+            order__paid_at__gte=_start_of(first),
+            order__paid_at__lt=shop_day(today)[1],
+        )
         .values("sku")
         .annotate(name=Max("product_name"), quantity=Sum("quantity"), revenue=Sum("line_total"))
         .order_by("-quantity", "-revenue", "sku")[:limit]

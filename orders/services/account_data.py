@@ -7,6 +7,7 @@ from accounts.models import User
 from orders.export import ExportOrderSerializer
 from orders.models import Order
 from orders.selectors.orders import order_list
+from orders.states import IN_PROGRESS
 
 
 def orders_export(*, user: User) -> list[dict]:
@@ -31,8 +32,7 @@ def orders_deletion_refusal(*, user: User) -> str:
     """Why the account cannot be deleted yet: its orders still in progress, named, and how
     to end them ("" when there are none). docs/decisions/0005 says why."""
     live = list(
-        Order.objects.filter(user=user)
-        .exclude(status__in=[Order.Status.COMPLETED, Order.Status.CANCELLED, Order.Status.EXPIRED])
+        Order.objects.filter(user=user, status__in=IN_PROGRESS)
         .order_by("number")
         .values_list("number", flat=True)
     )

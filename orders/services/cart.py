@@ -15,6 +15,7 @@ from orders.errors import (
     QuantityInvalid,
 )
 from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Product
+from orders.services.locks import lock_cart_line, lock_carts
 
 # Where a guest's cart id is kept in the browser session until they sign in.
 GUEST_CART_SESSION_KEY = "cart_id"
@@ -129,7 +130,7 @@ def _stock_check(*, product: Product, in_cart: int, adding: int) -> None:
 def _cart_line_locked(*, cart: Cart, line_id: object) -> CartLine:
     if isinstance(line_id, bool) or not isinstance(line_id, int):
         raise CartLineNotFound()
-    line = CartLine.objects.select_for_update().filter(cart=cart, pk=line_id).first()
+    line = lock_cart_line(cart=cart, line_id=line_id)
     if line is None:
         raise CartLineNotFound()
     return line
@@ -163,12 +164,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
     if source.pk == target.pk:
         return target
     # Both carts locked in primary-key order, the same order any other writer would take.
-    locked = {
-        c.pk: c
-        for c in Cart.objects.select_for_update()
-        .filter(pk__in=[source.pk, target.pk])
-        .order_by("pk")
-    }
+    locked = lock_carts([source.pk, target.pk])
     if source.pk not in locked:
         return target
     target = locked[target.pk]

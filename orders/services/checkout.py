@@ -6,10 +6,11 @@ the shop's settings, and checkout stores each line's discount, net, tax and gros
 """
 
 from collections.abc import Iterable
-from uuid import uuid4
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
@@ -28,7 +29,6 @@ from orders.errors import (
     TooManyOpenOrders,
 )
 from orders.models import (
-    Cart,
     CartLine,
     CheckoutRequest,
     Coupon,
@@ -38,13 +38,15 @@ from orders.models import (
     Product,
     Slot,
 )
+from orders.models.orders import order_door
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
+from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
 from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
-from orders.signals import order_changed, order_changing
+from orders.signals import order_changing
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
 
@@ -76,7 +78,7 @@ def idempotency_key_clean(key: str | None) -> str:
 
 def _coupon_check(*, code: str, now) -> Coupon:
     """Lock the coupon and check it can be used once more."""
-    coupon = Coupon.objects.select_for_update().filter(code__iexact=code).first()
+    coupon = lock_coupon(code=code)
     return coupon_usable(coupon=coupon, code=code, now=now)
 
 
@@ -94,7 +96,6 @@ def _stock_problems(*, wanted: dict[int, int], products: dict[int, Product]) -> 
 
 
 @metrics.refusals_counted
-@transaction.atomic
 def checkout_place(
     *,
     user: User,
@@ -106,159 +107,257 @@ def checkout_place(
     """Place an order from the user's cart. Returns (order, created).
 
     The same idempotency_key again returns the first order with created=False. Rows are
-    locked in one fixed order (user, cart, products by pk, slot, coupon), every check runs
-    before the first write, and any error rolls the whole transaction back, so a failed
-    checkout leaves stock, slot, coupon and cart as they were. The number of queries does
-    not depend on the number of cart lines.
+    locked in one fixed order (orders/services/locks.py: user, cart, products by pk, slot,
+    coupon), every check runs before the first write, and any error rolls the whole
+    transaction back, so a failed checkout leaves stock, slot, coupon and cart as they were.
+    The number of queries does not depend on the number of cart lines.
     """
-    key = idempotency_key_clean(idempotency_key)
-    coupon_code = (coupon_code or "").strip()
-    fingerprint = f"slot={slot_id};address={address_id};coupon={coupon_code.upper()}"
+    checkout = Checkout(
+        user=user,
+        slot_id=slot_id,
+        address_id=address_id,
+        coupon_code=(coupon_code or "").strip(),
+        key=idempotency_key_clean(idempotency_key),
+        now=timezone.now(),
+    )
     user_ensure_verified(user=user)
+    # A stopped expiry worker must not lock a customer out: their own overdue orders go
+    # first, each in its own transaction. Expiring locks an order, its products and its
+    # slot, so it must never run inside this checkout, after its user and before its cart.
+    orders_expire_unpaid(user=user, now=checkout.now)
+    return checkout.place()
 
-    # One user's checkouts run one at a time: a repeated key waits here for the first
-    # request to commit, then finds its order; the open-orders count cannot race.
-    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
-    previous = CheckoutRequest.objects.filter(user=user, key=key).select_related("order").first()
-    if previous is not None:
-        if previous.fingerprint != fingerprint:
+
+@dataclass
+class Checkout:
+    """One checkout, as the steps it takes (django-oscar's OrderCreator): each step locks
+    what it reads in the order of orders/services/locks.py and raises before any write."""
+
+    user: User
+    slot_id: int
+    address_id: int | None
+    coupon_code: str
+    key: str
+    now: datetime
+
+    @property
+    def fingerprint(self) -> str:
+        return f"slot={self.slot_id};address={self.address_id};coupon={self.coupon_code.upper()}"
+
+    @transaction.atomic
+    def place(self) -> tuple[Order, bool]:
+        # One user's checkouts run one at a time: a repeated key waits here for the first
+        # request to commit, then finds its order; the open-orders count cannot race.
+        lock_user(user_id=self.user.pk)
+        previous = self.previous_order()
+        if previous is not None:
+            return previous, False
+        self.ensure_few_open_orders()
+        cart_lines = self.take_cart()
+        wanted = {line["product_id"]: line["quantity"] for line in cart_lines}
+        products = self.take_products(wanted)
+        slot, delivery = self.take_slot()
+        coupon = self.take_coupon()
+        bought = list(wanted.items())
+        priced = order_price(
+            lines=[LineIn(products[pid].price, products[pid].tax_rate, q) for pid, q in bought],
+            kind=slot.kind,
+            coupon=coupon,
+        )
+        order = self.create_order(slot=slot, delivery=delivery, coupon=coupon, priced=priced)
+        self.create_lines(order=order, products=products, bought=bought, priced=priced)
+        self.use_stock(products=products, wanted=wanted)
+        self.use_coupon(coupon)
+        self.record(order=order, cart_lines=cart_lines)
+        return order_paid_if_free(order=order), True
+
+    def previous_order(self) -> Order | None:
+        """The order this idempotency key already placed, or None; a key sent again with
+        another slot, address or coupon is refused."""
+        previous = (
+            CheckoutRequest.objects.filter(user=self.user, key=self.key)
+            .select_related("order")
+            .first()
+        )
+        if previous is None:
+            return None
+        if previous.fingerprint != self.fingerprint:
             raise IdempotencyKeyReused(
                 "This checkout was already placed with a different slot, address or coupon: "
                 "start a new checkout (with a new Idempotency-Key) to place another order."
             )
-        return previous.order, False
+        return previous.order
 
-    # A stopped expiry worker must not lock a customer out: their own overdue orders go first.
-    now = timezone.now()
-    orders_expire_unpaid(user=user, now=now)
-    open_orders = Order.objects.filter(user=user, status=Order.Status.PENDING_PAYMENT).count()
-    if open_orders >= settings.MAX_OPEN_ORDERS:
-        raise TooManyOpenOrders(
-            f"You already have {open_orders} orders waiting for payment: pay for or cancel "
-            f"one of them before placing another (at most {settings.MAX_OPEN_ORDERS}).",
-            field="orders",
+    def ensure_few_open_orders(self) -> None:
+        open_orders = Order.objects.filter(
+            user=self.user, status=Order.Status.PENDING_PAYMENT
+        ).count()
+        if open_orders >= settings.MAX_OPEN_ORDERS:
+            raise TooManyOpenOrders(
+                f"You already have {open_orders} orders waiting for payment: pay for or cancel "
+                f"one of them before placing another (at most {settings.MAX_OPEN_ORDERS}).",
+                field="orders",
+            )
+
+    def take_cart(self) -> list[dict]:
+        """The cart's lines, under the cart's row lock (the one the cart services take), so a
+        quantity changed during checkout is either in this order or still in the cart."""
+        cart = lock_cart(user_id=self.user.pk)
+        cart_lines = (
+            list(CartLine.objects.filter(cart=cart).values("pk", "product_id", "quantity"))
+            if cart
+            else []
         )
+        if not cart_lines:
+            raise EmptyCart()
+        return cart_lines
 
-    # The cart's row lock is the one the cart services take, so a quantity changed during
-    # checkout is either in this order or still in the cart afterwards, never lost.
-    cart = Cart.objects.select_for_update().filter(user=user).first()
-    cart_lines = (
-        list(CartLine.objects.filter(cart=cart).values("pk", "product_id", "quantity"))
-        if cart
-        else []
-    )
-    if not cart_lines:
-        raise EmptyCart()
-    wanted = {line["product_id"]: line["quantity"] for line in cart_lines}
-    products = {
-        p.pk: p for p in Product.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-    }
-    problems = _stock_problems(wanted=wanted, products=products)
-    if problems:
-        raise OutOfStock("; ".join(problems) + ".")
+    def take_products(self, wanted: dict[int, int]) -> dict[int, Product]:
+        products = {p.pk: p for p in lock_products(wanted)}
+        problems = _stock_problems(wanted=wanted, products=products)
+        if problems:
+            raise OutOfStock("; ".join(problems) + ".")
+        return products
 
-    slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
-    if slot is None:
-        raise SlotUnavailable("There is no such slot.")
-    slot_ensure_bookable(slot=slot, now=now)
-    address_text = postcode = instructions = ""
-    contact_name, contact_phone = user.name, str(user.phone or "")
-    if slot.kind == Slot.Kind.DELIVERY:
-        if address_id is None:
+    def take_slot(self) -> tuple[Slot, dict[str, str]]:
+        """The slot, with one place taken in it, and the delivery fields it needs."""
+        slot = lock_slot(slot_id=self.slot_id)
+        if slot is None:
+            raise SlotUnavailable("There is no such slot.")
+        slot_ensure_bookable(slot=slot, now=self.now)
+        delivery = self.delivery(kind=slot.kind)
+        slot_reserve(slot=slot)
+        return slot, delivery
+
+    def delivery(self, *, kind: str) -> dict[str, str]:
+        """What the order copies of its address and of who answers the door: the profile's
+        name and phone, or for a delivery the address's when the profile has none."""
+        contact = {"contact_name": self.user.name, "contact_phone": str(self.user.phone or "")}
+        if kind != Slot.Kind.DELIVERY:
+            if self.address_id is not None:
+                raise AddressInvalid(
+                    "This is a pickup slot: orders collected in the shop take no address."
+                )
+            return contact
+        if self.address_id is None:
             raise AddressInvalid("Choose a delivery address, or a pickup slot.")
-        address = Address.objects.filter(pk=address_id, user=user).first()
+        address = Address.objects.filter(pk=self.address_id, user=self.user).first()
         if address is None:
             raise AddressInvalid("There is no such address in your address book.")
-        address_text = address.as_text()
-        postcode, instructions = address.postcode, address.instructions
-        # Who receives the delivery answers the door: the address's name and phone, when
-        # the profile has none.
-        contact_name = contact_name or address.recipient
-        contact_phone = contact_phone or str(address.phone or "")
-    elif address_id is not None:
-        raise AddressInvalid("This is a pickup slot: orders collected in the shop take no address.")
-    slot_reserve(slot=slot)
+        return {
+            "delivery_address": address.as_text(),
+            "delivery_postcode": address.postcode,
+            "delivery_instructions": address.instructions,
+            "contact_name": contact["contact_name"] or address.recipient,
+            "contact_phone": contact["contact_phone"] or str(address.phone or ""),
+        }
 
-    coupon = _coupon_check(code=coupon_code, now=now) if coupon_code else None
-    bought = list(wanted.items())
-    priced = order_price(
-        lines=[LineIn(products[pid].price, products[pid].tax_rate, qty) for pid, qty in bought],
-        kind=slot.kind,
-        coupon=coupon,
-    )
+    def take_coupon(self) -> Coupon | None:
+        return _coupon_check(code=self.coupon_code, now=self.now) if self.coupon_code else None
 
-    order = Order.objects.create(
-        number=f"new-{uuid4().hex}",
-        user=user,
-        kind=slot.kind,
-        slot=slot,
-        delivery_address=address_text,
-        delivery_postcode=postcode,
-        delivery_instructions=instructions,
-        contact_name=contact_name,
-        contact_email=user.email,
-        contact_phone=contact_phone,
-        coupon=coupon,
-        coupon_code=coupon.code if coupon else "",
-        currency=settings.SHOP_CURRENCY,
-        placed_at=now,
-        prices_include_tax=priced.prices_include_tax,
-        subtotal=priced.subtotal,
-        tax=priced.tax,
-        delivery_fee=priced.delivery_fee,
-        delivery_tax=priced.delivery_tax,
-        discount=priced.discount,
-        total=priced.total,
-    )
-    order.number = f"ORD-{timezone.localtime(now).year}-{order.pk:06d}"
-    Order.objects.filter(pk=order.pk).update(number=order.number)
+    def create_order(
+        self, *, slot: Slot, delivery: dict[str, str], coupon: Coupon | None, priced: pricing.Priced
+    ) -> Order:
+        pk = _order_pk_take()
+        with order_door():
+            return Order.objects.create(
+                pk=pk,
+                number=f"ORD-{timezone.localtime(self.now).year}-{pk:06d}",
+                user=self.user,
+                kind=slot.kind,
+                slot=slot,
+                **delivery,
+                contact_email=self.user.email,
+                coupon=coupon,
+                coupon_code=coupon.code if coupon else "",
+                currency=settings.SHOP_CURRENCY,
+                placed_at=self.now,
+                prices_include_tax=priced.prices_include_tax,
+                subtotal=priced.subtotal,
+                tax=priced.tax,
+                delivery_fee=priced.delivery_fee,
+                delivery_tax=priced.delivery_tax,
+                discount=priced.discount,
+                total=priced.total,
+            )
 
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            product=products[pid],
-            product_name=products[pid].name,
-            sku=products[pid].sku,
-            unit_price=line.unit_price,
-            tax_rate=line.tax_rate,
-            quantity=line.quantity,
-            line_total=line.amount,
-            discount=line.discount,
-            net=line.net,
-            tax=line.tax,
-            gross=line.gross,
+    def create_lines(
+        self,
+        *,
+        order: Order,
+        products: dict[int, Product],
+        bought: list[tuple[int, int]],
+        priced: pricing.Priced,
+    ) -> None:
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product=products[pid],
+                product_name=products[pid].name,
+                sku=products[pid].sku,
+                unit_price=line.unit_price,
+                tax_rate=line.tax_rate,
+                quantity=line.quantity,
+                line_total=line.amount,
+                discount=line.discount,
+                net=line.net,
+                tax=line.tax,
+                gross=line.gross,
+            )
+            for (pid, _), line in zip(bought, priced.lines, strict=True)
         )
-        for (pid, _), line in zip(bought, priced.lines, strict=True)
-    )
-    Product.objects.filter(pk__in=wanted).update(
-        stock=Case(
-            *(When(pk=pid, then=F("stock") - Value(qty)) for pid, qty in wanted.items()),
-            default=F("stock"),
+
+    def use_stock(self, *, products: dict[int, Product], wanted: dict[int, int]) -> None:
+        Product.objects.filter(pk__in=wanted).update(
+            stock=Case(
+                *(When(pk=pid, then=F("stock") - Value(qty)) for pid, qty in wanted.items()),
+                default=F("stock"),
+            )
         )
-    )
-    # Cached catalogue replies may show a stock count up to CATALOGUE_CACHE_SECONDS old, but
-    # never a sold-out product as for sale: only selling one out empties the cache.
-    if any(products[pid].stock <= qty for pid, qty in wanted.items()):
-        catalogue_changed()
-    if coupon is not None:
+        # Cached catalogue replies may show a stock count up to CATALOGUE_CACHE_SECONDS old,
+        # but never a sold-out product as for sale: only selling one out empties the cache.
+        if any(products[pid].stock <= qty for pid, qty in wanted.items()):
+            catalogue_changed()
+
+    def use_coupon(self, coupon: Coupon | None) -> None:
+        if coupon is None:
+            return
         used = Coupon.objects.filter(pk=coupon.pk, uses__lt=F("max_uses")).update(
             uses=F("uses") + 1
         )
         if not used:
             raise CouponExhausted(f"The coupon {coupon.code} has been used up.")
-    OrderEvent.objects.create(
-        order=order, actor=user, from_status="", to_status=order.status, note="Order placed."
-    )
-    CheckoutRequest.objects.create(user=user, key=key, fingerprint=fingerprint, order=order)
-    CartLine.objects.filter(pk__in=[line["pk"] for line in cart_lines]).delete()
-    order_changing.send(
-        sender=Order, order=order, from_status="", to_status=order.status, by=user, note=""
-    )
 
-    transaction.on_commit(
-        lambda: order_changed.send(
-            sender=Order, order=order, from_status="", to_status=order.status, by=user
-        ),
-        robust=True,
-    )
-    return order_paid_if_free(order=order), True
+    def record(self, *, order: Order, cart_lines: list[dict]) -> None:
+        """The order's first event, the key that placed it, the emptied cart, and the news
+        for other apps (orders.signals.order_changing: the notifications)."""
+        OrderEvent.objects.create(
+            order=order,
+            actor=self.user,
+            from_status="",
+            to_status=order.status,
+            note="Order placed.",
+        )
+        CheckoutRequest.objects.create(
+            user=self.user, key=self.key, fingerprint=self.fingerprint, order=order
+        )
+        CartLine.objects.filter(pk__in=[line["pk"] for line in cart_lines]).delete()
+        order_changing.send(
+            sender=Order, order=order, from_status="", to_status=order.status, by=self.user, note=""
+        )
+
+
+def _order_pk_take() -> int:
+    """The next order's primary key, taken before its INSERT so its number is written with
+    it: PostgreSQL's identity sequence; on SQLite, whose writers run one at a time (this
+    checkout already holds the write lock), the table's AUTOINCREMENT counter plus one."""
+    table = Order._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        else:
+            cursor.execute(
+                "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0) + 1",
+                [table],
+            )
+        return cursor.fetchone()[0]

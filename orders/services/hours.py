@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from orders.days import shop_day
 from orders.models import Closure, OpeningHours, Order, Slot
-from orders.selectors.slots import day_bounds
+from orders.services.locks import lock_opening_hours, lock_slots
+from orders.states import IN_PROGRESS
 
 
 def _shop_time(naive: datetime, zone: ZoneInfo) -> datetime | None:
@@ -80,7 +82,7 @@ def slots_generate(*, days: int | None = None, today: date | None = None) -> int
     first = today or timezone.localdate()
     # Locking the pattern serialises generators with each other and with closure_apply, so
     # no slot is created on a day a closure is clearing at that moment.
-    hours = list(OpeningHours.objects.select_for_update().order_by("pk"))
+    hours = lock_opening_hours()
     wanted = _slots_wanted(hours=hours, first=first, days=days)
     if not wanted:
         return 0
@@ -131,7 +133,7 @@ def _slots_close(slots: QuerySet[Slot]) -> ClosureOutcome:
     cancelled here; they are returned for staff to resolve with the customers.
     """
     # The slots' row locks make a checkout taking a place in one of them wait, or go first.
-    locked = list(slots.select_for_update().order_by("pk"))
+    locked = lock_slots(slots)
     ids = {slot.pk for slot in locked}
     booked = [slot for slot in locked if slot.reserved]
     with_history = set(
@@ -143,9 +145,7 @@ def _slots_close(slots: QuerySet[Slot]) -> ClosureOutcome:
     ).update(is_open=False)
     Slot.objects.filter(pk__in=[slot.pk for slot in booked]).update(is_open=False)
     live = list(
-        Order.objects.filter(slot__in=booked)
-        .exclude(status__in=[Order.Status.CANCELLED, Order.Status.EXPIRED, Order.Status.COMPLETED])
-        .order_by("number")
+        Order.objects.filter(slot__in=booked).filter(status__in=IN_PROGRESS).order_by("number")
     )
     for slot in booked:
         slot.is_open = False
@@ -159,16 +159,16 @@ def _slots_close(slots: QuerySet[Slot]) -> ClosureOutcome:
 def closure_apply(*, closure: Closure) -> ClosureOutcome:
     """Close every slot of the closed days: the booked ones take no more orders and are
     returned with their orders for staff to resolve; the others go (see _slots_close)."""
-    list(OpeningHours.objects.select_for_update().order_by("pk"))
-    start, _ = day_bounds(closure.start_date)
-    _, end = day_bounds(closure.end_date)
+    lock_opening_hours()
+    start, _ = shop_day(closure.start_date)
+    _, end = shop_day(closure.end_date)
     return _slots_close(Slot.objects.filter(starts_at__gte=start, starts_at__lt=end))
 
 
 def _slots_outside_pattern(*, days: set[tuple[str, int]]) -> QuerySet[Slot]:
     """The coming slots of these (kind, weekday) pairs that the weekly pattern no longer
     gives (a shortened day, a row deleted), whether open or booked."""
-    hours = list(OpeningHours.objects.select_for_update().order_by("pk"))
+    hours = lock_opening_hours()
     coming = Slot.objects.filter(starts_at__gt=timezone.now(), is_open=True)
     candidates = [
         slot

@@ -1,7 +1,7 @@
 """VAT invoices and credit notes: issue them, number them without a gap, render and list them.
 
 Numbers: INV-YYYY-NNNNNN and CN-YYYY-NNNNNN, each from its own DocumentCounter row for the
-calendar year (shop time). The row is locked with select_for_update, last in the lock order
+calendar year (shop time). The row is locked (locks.lock_document_counter), last in the lock order
 (docs/decisions/0001-lock-order.md), and held until the issuing transaction commits: a
 payment applied at the same moment waits for the number before it, and a transaction that
 rolls back gives its number back with everything else. No PostgreSQL sequence: a sequence
@@ -43,18 +43,10 @@ from orders.selectors.invoices import (
     invoices_issued_between,
     invoices_of_user,
 )
+from orders.services.locks import lock_document_counter as document_counter_lock
 
 Series = DocumentCounter.Series
 DELIVERY_LINE = "Delivery"
-
-
-def document_counter_lock(*, series: str, day: date) -> DocumentCounter:
-    """The counter of `series` for `day`'s year, locked until the caller's transaction
-    ends (created at the year's first number). Last in the lock order."""
-    counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
-        series=series, year=day.year
-    )
-    return counter
 
 
 def document_number_next(*, counter: DocumentCounter) -> str:

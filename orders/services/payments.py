@@ -24,10 +24,13 @@ from config.celery import task_queue
 from config.errors import ApplicationError
 from orders.errors import PaymentNotAllowed, PaymentProviderUnavailable
 from orders.models import Order, Payment, PaymentEvent, Refund
+from orders.models.orders import order_door
 from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
+from orders.policy import Action, order_allows
 from orders.services.invoices import invoice_issue
+from orders.services.locks import lock_order, lock_payment, lock_payments, lock_refund_if_free
 from orders.services.refunds import (
     payment_refundable,
     payment_refunded_total,
@@ -55,19 +58,17 @@ def payment_start(*, order: Order, by: User, return_url: str) -> str:
     """
     overdue = free = False
     with transaction.atomic():
-        locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
-        if locked.user_id != by.pk:
-            raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
-        waiting = locked.status == Order.Status.PENDING_PAYMENT
-        overdue = waiting and timezone.now() >= locked.placed_at + settings.ORDER_PAYMENT_TIMEOUT
+        locked = lock_order(order_id=order.pk)
+        order_allows(order=locked, user=by, action=Action.PAY)
+        overdue = timezone.now() >= locked.placed_at + settings.ORDER_PAYMENT_TIMEOUT
         if overdue:
             locked = order_transition(
                 order=locked, to=Order.Status.EXPIRED, by=None, note="Not paid in time."
             )
-        elif waiting and locked.total <= 0:
+        elif locked.total <= 0:
             free = True
             locked = order_paid_if_free(order=locked)
-        elif waiting:
+        else:
             provider = provider_get()
             payment = _payment_open(order=locked, provider=provider.name)
     if free:
@@ -76,11 +77,6 @@ def payment_start(*, order: Order, by: User, return_url: str) -> str:
         raise PaymentNotAllowed(
             f"Order {locked.number} was not paid in time and has expired: its items went back "
             "on the shelf."
-        )
-    if not waiting:
-        raise PaymentNotAllowed(
-            f"Order {locked.number} is {locked.get_status_display().lower()}: only an order "
-            "waiting for payment can be paid."
         )
     if payment.redirect_url:
         return payment.redirect_url
@@ -151,8 +147,8 @@ def payment_apply_event(*, provider: str, event: ProviderEvent) -> str:
         record.save(update_fields=["outcome"])
         return record.outcome
 
-    order = Order.objects.select_for_update(of=("self",)).get(pk=payment.order_id)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    order = lock_order(order_id=payment.order_id)
+    payment = lock_payment(payment_id=payment.pk)
     record.payment = payment
     record.outcome = _apply(order=order, payment=payment, event=event)
     record.save(update_fields=["payment", "outcome"])
@@ -263,9 +259,7 @@ def _apply_refunded(*, payment: Payment, event: ProviderEvent) -> str:
 def payments_refund_for_order(*, order: Order, reason: str) -> list[Refund]:
     """Refund what is left of every succeeded payment of the order (locked by the caller);
     a payment with nothing left (0.00, or refunded already) refunds nothing."""
-    payments = Payment.objects.select_for_update().filter(
-        order=order, status=Payment.Status.SUCCEEDED
-    )
+    payments = lock_payments(order=order, status=Payment.Status.SUCCEEDED)
     refunds = [refund_request(payment=payment, reason=reason) for payment in payments]
     return [refund for refund in refunds if refund is not None]
 
@@ -280,11 +274,8 @@ def refund_run(*, refund_id: int, now: datetime | None = None) -> Refund | None:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        refund = (
-            Refund.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("payment__order")
-            .filter(pk=refund_id, status__in=[Refund.Status.PENDING, Refund.Status.FAILED])
-            .first()
+        refund = lock_refund_if_free(
+            refund_id=refund_id, statuses=[Refund.Status.PENDING, Refund.Status.FAILED]
         )
         if refund is None:
             return None
@@ -329,7 +320,8 @@ def _refund_failed(*, refund: Refund, error: Exception, now: datetime) -> None:
     refund.save()
     order = refund.payment.order
     if refund.of_sale:  # nothing went back: the sale counts again until a person refunds it
-        Order.objects.filter(pk=order.pk).update(refunded=F("refunded") - refund.amount)
+        with order_door():
+            Order.objects.filter(pk=order.pk).update(refunded=F("refunded") - refund.amount)
     payment_problem.send(
         sender=Refund,
         order=order,

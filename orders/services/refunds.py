@@ -12,19 +12,21 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import uuid4
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from config.celery import task_queue
-from orders import permissions
 from orders.errors import RefundInvalid, RefundNotAllowed
 from orders.models import Order, OrderLine, Payment, Refund
+from orders.models.orders import order_door
+from orders.policy import Action, order_allows
 from orders.services.invoices import credit_note_issue
-from orders.services.transitions import TRANSITIONS, order_transition
+from orders.services.locks import lock_order, lock_payments
+from orders.services.transitions import order_transition
 from orders.signals import payment_refunded
+from orders.states import TRANSITIONS
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -79,7 +81,8 @@ def refund_request(
     )
     credit_note_issue(refund=refund)
     if of_sale:
-        Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)
+        with order_door():
+            Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)
     # robust: a broker that is down leaves the refund due, and retry_due_refunds makes it.
     transaction.on_commit(lambda: task_queue("orders.tasks.refund_execute", refund.pk), robust=True)
     return refund
@@ -102,7 +105,8 @@ def refund_record_made(*, payment: Payment, amount: Decimal, reference: str, rea
     )
     credit_note_issue(refund=refund)
     if of_sale:
-        Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)
+        with order_door():
+            Order.objects.filter(pk=payment.order_id).update(refunded=F("refunded") + amount)
     if payment_refundable(payment=payment) == ZERO:
         Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.REFUNDED, updated_at=now)
     order = Order.objects.get(pk=payment.order_id)
@@ -158,8 +162,11 @@ def _lines_refund(*, order: Order, lines: Mapping[int, int]) -> tuple[Decimal, l
 
 
 def _payments_left(*, order: Order, lock: bool) -> tuple[list[Payment], dict[int, Decimal]]:
-    payments = Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("pk")
-    payments = list(payments.select_for_update() if lock else payments)
+    payments = list(
+        lock_payments(order=order, status=Payment.Status.SUCCEEDED)
+        if lock
+        else Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("pk")
+    )
     return payments, {payment.pk: payment_refundable(payment=payment) for payment in payments}
 
 
@@ -205,12 +212,12 @@ def order_refund(
     """A manager refunds chosen lines (line id -> quantity), an amount, or (neither given)
     everything that is left. A refund of everything left ends the order.
 
-    Raises PermissionDenied for anyone but managers, RefundNotAllowed (409) when nothing is
-    left to refund, RefundInvalid (400, naming `amount` or `lines`) for more than is left.
+    Raises what orders.policy says for anyone but managers (RefundNotAllowed, 409),
+    RefundNotAllowed when nothing is left to refund, RefundInvalid (400, naming `amount` or
+    `lines`) for more than is left.
     """
-    if not by.has_perm(permissions.REFUND):
-        raise PermissionDenied("Only managers can refund payments.")
-    locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    locked = lock_order(order_id=order.pk)
+    order_allows(order=locked, user=by, action=Action.REFUND)
     payments, left = _payments_left(order=locked, lock=True)
     amount, record = _refund_amount(
         order=locked, left=sum(left.values(), ZERO), amount=amount, lines=lines

@@ -9,15 +9,8 @@ from django.utils import timezone
 
 from orders.errors import CapacityBelowBookings, SlotFull, SlotUnavailable
 from orders.models import Slot
+from orders.selectors.slots import slot_bookable_from
 from orders.services.counters import counter_guarded_save
-
-
-def slot_bookable_from(*, now: datetime | None = None) -> datetime:
-    """The cut-off rule: a slot can be booked while it starts after this moment.
-
-    Booking closes SLOT_CUTOFF_MINUTES before a slot starts, so the shop has time to prepare.
-    """
-    return (now or timezone.now()) + timedelta(minutes=settings.SLOT_CUTOFF_MINUTES)
 
 
 def slot_bookable_until(*, slot: Slot) -> datetime:

@@ -8,6 +8,7 @@ from accounts.models import User
 from orders.errors import StockAdjustmentInvalid
 from orders.models import Product, StockMovement
 from orders.services.catalogue import catalogue_changed
+from orders.services.locks import lock_products
 from orders.signals import stock_adjusted
 
 MAX_ADJUSTMENT = 100_000
@@ -30,7 +31,7 @@ def stock_adjust(
         raise StockAdjustmentInvalid(
             f"Enter a change between -{MAX_ADJUSTMENT} and {MAX_ADJUSTMENT}, other than 0."
         )
-    stock = Product.objects.select_for_update().filter(pk=product.pk).values_list("stock").get()[0]
+    stock = lock_products([product.pk]).values_list("stock", flat=True).get()
     updated = Product.objects.filter(pk=product.pk, stock__gte=-delta).update(
         stock=F("stock") + delta, updated_at=timezone.now()
     )
@@ -63,7 +64,7 @@ def stock_count(
     """
     if counted < 0:
         raise StockAdjustmentInvalid("Stock cannot be below 0.", field="stock")
-    stock = Product.objects.select_for_update().filter(pk=product.pk).values_list("stock").get()[0]
+    stock = lock_products([product.pk]).values_list("stock", flat=True).get()
     if counted == stock:
         product.stock = stock
         return None

@@ -1,8 +1,15 @@
-"""The order state machine: the one table of allowed moves and the one function applying them.
+"""The one door for an order's state and money: `order_transition` applies every move of
+the table in orders/states.py, and does itself, in the same transaction, what a move
+implies inside the orders app:
 
-Moving an order to `cancelled` or `expired` gives its stock and its slot place back. A
-paid order that is cancelled is refunded by the payments capability, which listens to
-orders.signals.order_changed; nothing here pretends to refund.
+- to `cancelled` or `expired`: the stock and the slot place go back;
+- to `cancelled`: every succeeded payment gets a refund to make (made after commit);
+- to `paid`: `paid_at` is stamped.
+
+Other apps hear of the move through orders.signals.order_changing, sent inside the same
+transaction (the outbox seam: notifications write their rows there; invoices and outgoing
+webhooks hook in the same way). Status, totals and payment fields are guarded on the model
+(orders.models.orders.order_door): only code inside orders.services writes them.
 """
 
 from datetime import datetime
@@ -13,35 +20,19 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from accounts.models import User
-from orders import permissions
-from orders.errors import CancelNotAllowed, OrderMovedOn, TransitionNotAllowed
+from config.errors import ApplicationError
+from orders.errors import OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
+from orders.models.orders import order_door
+from orders.policy import Action, order_allows, order_may
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_use_give_back
+from orders.services.locks import lock_order, lock_order_if_free, lock_products
 from orders.services.slots import slot_release
-from orders.signals import order_changed, order_changing
+from orders.signals import order_changing
+from orders.states import KIND_ONLY, RELEASING, SYSTEM_ONLY, TRANSITIONS
 
 Status = Order.Status
-
-TRANSITIONS: dict[str, set[str]] = {
-    Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
-    Status.PAID: {Status.PREPARING, Status.CANCELLED},
-    Status.PREPARING: {Status.READY, Status.OUT_FOR_DELIVERY, Status.CANCELLED},
-    Status.READY: {Status.COMPLETED, Status.CANCELLED},
-    Status.OUT_FOR_DELIVERY: {Status.COMPLETED, Status.CANCELLED},
-    Status.COMPLETED: {Status.REFUNDED},
-    Status.CANCELLED: set(),
-    Status.EXPIRED: set(),
-    Status.REFUNDED: set(),
-}
-
-# Moves only the system makes (by=None): a confirmed payment, the payment timeout, a full
-# refund (orders.services.refunds).
-SYSTEM_ONLY = {Status.PAID, Status.EXPIRED, Status.REFUNDED}
-# The statuses an order leaves its stock and slot place in.
-RELEASING = {Status.CANCELLED, Status.EXPIRED}
-# Only the kind of order they name may go through these.
-KIND_ONLY = {Status.READY: Order.Kind.PICKUP, Status.OUT_FOR_DELIVERY: Order.Kind.DELIVERY}
 
 
 def order_next_statuses(*, order: Order) -> list[str]:
@@ -64,53 +55,16 @@ def order_next_status(*, order: Order) -> str | None:
 
 
 def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None = None) -> str:
-    """Why `by` may not cancel the order now, or "" when they may (the SPEC's cancel rules).
-
-    Staff with orders.fulfil_order and the system may cancel any order not yet completed.
-    Customers may cancel their own order while it waits for payment, or while it is paid
-    or being prepared, within ORDER_CANCEL_WINDOW of placing it and before its slot starts.
-    """
-    if Status.CANCELLED not in TRANSITIONS[order.status]:
-        return f"An order that is {order.get_status_display().lower()} cannot be cancelled."
-    if by is None:
-        return ""
-    refusal = _customer_cancel_refusal(order=order, by=by, now=now)
-    # Staff permissions are looked up only when the customer's rules refuse (two queries).
-    if refusal and by.has_perm(permissions.FULFIL):
-        return ""
-    return refusal
-
-
-def _customer_cancel_refusal(*, order: Order, by: User, now: datetime | None) -> str:
-    if order.user_id != by.pk:
-        return "Only the customer who placed the order can cancel it."
-    if order.status == Status.PENDING_PAYMENT:
-        return ""
-    if order.status not in {Status.PAID, Status.PREPARING}:
-        return "This order is on its way: please contact the shop."
-    now = now or timezone.now()
-    if now > order.placed_at + settings.ORDER_CANCEL_WINDOW:
-        hours = settings.ORDER_CANCEL_WINDOW.total_seconds() / 3600
-        return f"Orders can be cancelled within {hours:g} hours of placing them."
-    if now >= order.slot.starts_at:
-        return "The order's slot has already started."
+    """Why `by` may not cancel the order now, or "" when they may (orders.policy decides)."""
+    try:
+        order_allows(order=order, user=by, action=Action.CANCEL, now=now)
+    except ApplicationError as refusal:
+        return refusal.message
     return ""
 
 
 def order_may_cancel(*, order: Order, by: User | None) -> bool:
-    return not order_cancel_refusal(order=order, by=by)
-
-
-def _actor_refusal(*, order: Order, to: str, by: User | None) -> str:
-    if by is None:
-        return ""
-    if to in SYSTEM_ONLY:
-        return f"Only the shop's systems move an order to {Status(to).label.lower()}."
-    if to == Status.CANCELLED:
-        return order_cancel_refusal(order=order, by=by)
-    if not by.has_perm(permissions.FULFIL):
-        return "Only shop staff move orders through fulfilment."
-    return ""
+    return order_may(order=order, user=by, action=Action.CANCEL)
 
 
 def _stock_and_slot_release(*, order: Order) -> None:
@@ -121,12 +75,7 @@ def _stock_and_slot_release(*, order: Order) -> None:
     )
     if lines:
         # Lock in the same order as checkout (products by pk) so the two never deadlock.
-        stocks = list(
-            Product.objects.select_for_update()
-            .filter(pk__in=[pid for pid, _ in lines])
-            .order_by("pk")
-            .values_list("stock", flat=True)
-        )
+        stocks = list(lock_products(pid for pid, _ in lines).values_list("stock", flat=True))
         Product.objects.filter(pk__in=[pid for pid, _ in lines]).update(
             stock=Case(
                 *(When(pk=pid, then=F("stock") + Value(qty)) for pid, qty in lines),
@@ -139,33 +88,43 @@ def _stock_and_slot_release(*, order: Order) -> None:
     coupon_use_give_back(order=order)
 
 
+def _ensure_move_allowed(*, order: Order, to: str, by: User | None) -> None:
+    """The table's rule for a move other than a cancel, then who may make it."""
+    if to not in TRANSITIONS[order.status]:
+        raise TransitionNotAllowed(
+            f"An order that is {order.get_status_display().lower()} cannot move to "
+            f"{Status(to).label.lower()}."
+        )
+    if KIND_ONLY.get(to, order.kind) != order.kind:
+        raise TransitionNotAllowed(
+            f"A {order.get_kind_display().lower()} order cannot be {Status(to).label.lower()}."
+        )
+    if by is None:
+        return
+    if to in SYSTEM_ONLY:
+        raise TransitionNotAllowed(
+            f"Only the shop's systems move an order to {Status(to).label.lower()}."
+        )
+    order_allows(order=order, user=by, action=Action.FULFIL)
+
+
 @transaction.atomic
 def order_transition(*, order: Order, to: str, by: User | None, note: str = "") -> Order:
     """Move the order to `to` if the table and the actor allow it; the only writer of status.
 
     `by` is the user asking, or None for the system (payments, expiry). Writes an
-    OrderEvent and, after commit, sends order_changed. Raises TransitionNotAllowed (or
+    OrderEvent, refunds a cancelled order's payments and sends order_changing for other
+    apps, all in the caller's transaction. Raises TransitionNotAllowed (or
     CancelNotAllowed for a refused cancel); returns the order as saved.
     """
-    locked = Order.objects.select_for_update(of=("self",)).select_related("slot").get(pk=order.pk)
+    locked = lock_order(order_id=order.pk)
     from_status = locked.status
     if to not in Status.values:
         raise TransitionNotAllowed(f"{to!r} is not an order status.")
-    if to == Status.CANCELLED and to not in TRANSITIONS[from_status]:
-        raise CancelNotAllowed(order_cancel_refusal(order=locked, by=by))
-    if to not in TRANSITIONS[from_status]:
-        raise TransitionNotAllowed(
-            f"An order that is {locked.get_status_display().lower()} cannot move to "
-            f"{Status(to).label.lower()}."
-        )
-    if KIND_ONLY.get(to, locked.kind) != locked.kind:
-        raise TransitionNotAllowed(
-            f"A {locked.get_kind_display().lower()} order cannot be {Status(to).label.lower()}."
-        )
-    refusal = _actor_refusal(order=locked, to=to, by=by)
-    if refusal:
-        error = CancelNotAllowed if to == Status.CANCELLED else TransitionNotAllowed
-        raise error(refusal)
+    if to == Status.CANCELLED:
+        order_allows(order=locked, user=by, action=Action.CANCEL)
+    else:
+        _ensure_move_allowed(order=locked, to=to, by=by)
 
     if to in RELEASING:
         _stock_and_slot_release(order=locked)
@@ -174,20 +133,27 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     if to == Status.PAID:
         locked.paid_at = timezone.now()
         fields.append("paid_at")
-    locked.save(update_fields=fields)
+    with order_door():
+        locked.save(update_fields=fields)
     OrderEvent.objects.create(
         order=locked, actor=by, from_status=from_status, to_status=to, note=note[:500]
     )
+    if to == Status.CANCELLED:
+        _refund_cancelled(order=locked, by=by)
     order_changing.send(
         sender=Order, order=locked, from_status=from_status, to_status=to, by=by, note=note
     )
-    transaction.on_commit(
-        lambda: order_changed.send(
-            sender=Order, order=locked, from_status=from_status, to_status=to, by=by
-        ),
-        robust=True,
-    )
     return locked
+
+
+def _refund_cancelled(*, order: Order, by: User | None) -> None:
+    """A cancelled order's payments are refunded, whoever cancelled it: the refund to make
+    is recorded in the cancel's own transaction and made through the provider after commit."""
+    # payments moves orders through order_transition, so it is imported when first needed.
+    from orders.services.payments import payments_refund_for_order
+
+    actor = "the customer" if by is not None and by.pk == order.user_id else "the shop"
+    payments_refund_for_order(order=order, reason=f"The order was cancelled by {actor}.")
 
 
 @transaction.atomic
@@ -197,7 +163,7 @@ def order_advance(*, order: Order, from_status: str, by: User | None, note: str 
     `from_status` is the status the person clicking saw: if someone else moved the order
     since, the click is refused with OrderMovedOn instead of moving it a second step.
     """
-    locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    locked = lock_order(order_id=order.pk)
     if locked.status != from_status:
         raise OrderMovedOn(
             f"Order {locked.number} is already {locked.get_status_display().lower()}: "
@@ -234,11 +200,7 @@ def orders_expire_unpaid(
     expired = 0
     for pk in candidates:
         with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Status.PENDING_PAYMENT)
-                .first()
-            )
+            order = lock_order_if_free(order_id=pk, status=Status.PENDING_PAYMENT)
             if order is None:
                 continue
             order_transition(order=order, to=Status.EXPIRED, by=None, note="Not paid in time.")

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_http_methods
 
 from config.pages import business_errors
 from orders.models import Order, Payment
+from orders.policy import Action, order_may
 from orders.selectors.invoices import invoice_number_of_order
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest, refund_list
-from orders.services.transitions import order_cancel, order_cancel_refusal, order_may_cancel
+from orders.services.transitions import order_cancel, order_cancel_refusal
 from orders.templatetags.money import money
 
 ORDERS_PER_PAGE = 20
@@ -43,8 +44,8 @@ def order_detail(request, number: str):
         "orders/order_detail.html",
         {
             "order": order,
-            "may_cancel": order_may_cancel(order=order, by=request.user),
-            "may_pay": waiting and order.user_id == request.user.pk,
+            "may_cancel": order_may(order=order, user=request.user, action=Action.CANCEL),
+            "may_pay": order_may(order=order, user=request.user, action=Action.PAY),
             "payment": payment,
             "refunds": refund_list(order_id=order.pk) if order.paid_at else [],
             "invoice": invoice_number_of_order(order=order) if order.paid_at else None,

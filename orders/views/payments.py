@@ -38,7 +38,7 @@ def order_payment_redirect(request, order: Order):
 @login_required
 def order_pay(request, number: str):
     order = order_get(user=request.user, number=number)
-    if order is None or order.user_id != request.user.pk:
+    if order is None:
         raise Http404("No such order.")
     return order_payment_redirect(request, order)
 

@@ -12,7 +12,6 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from orders.models import Order
-from orders.signals import order_changed
 from tests.config.redis_helpers import redis_cache_at
 from tests.factories import (
     PASSWORD,
@@ -39,18 +38,6 @@ def redis_down(settings):
     yield
     conf.update(broker_url=saved[0], task_always_eager=saved[1])
     celery_app._pool = celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def queues_a_task_after_each_order():
-    """What notifications do after an order changes: queue a task (on a dead broker here)."""
-
-    def queue(sender, order, **kwargs):
-        celery_app.tasks["orders.tasks.send_sandbox_webhook"].delay(order.pk, "evt", True)
-
-    order_changed.connect(queue, weak=False, dispatch_uid="tests.queue_after_order")
-    yield
-    order_changed.disconnect(dispatch_uid="tests.queue_after_order")
 
 
 @pytest.fixture
@@ -89,7 +76,7 @@ def test_with_redis_down_a_customer_signs_in_with_the_form_and_the_app(client, r
 
 
 def test_with_redis_down_checkout_through_the_api_places_the_order(
-    client, redis_down, queues_a_task_after_each_order, cart, django_capture_on_commit_callbacks
+    client, redis_down, cart, django_capture_on_commit_callbacks
 ):
     client.force_login(cart)
     slot = SlotFactory(kind="delivery")
@@ -106,7 +93,7 @@ def test_with_redis_down_checkout_through_the_api_places_the_order(
 
 
 def test_with_redis_down_checkout_through_the_page_places_the_order(
-    client, redis_down, queues_a_task_after_each_order, cart, django_capture_on_commit_callbacks
+    client, redis_down, cart, django_capture_on_commit_callbacks
 ):
     client.force_login(cart)
     slot = SlotFactory(kind="pickup")

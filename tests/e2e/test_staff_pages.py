@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from orders.models import Invoice, Order, Product, Slot
+from orders.models.orders import order_door
 from orders.services.transitions import order_transition
 from tests.factories import (
     PASSWORD,
@@ -72,10 +73,11 @@ def _a_day_of_orders():
         for _ in range(rng.randint(0, 3)):
             order = place_order(products=rng.sample(products, k=2), slot=history_slot)
             order_transition(order=order, to=S.PAID, by=None)
-            Order.objects.filter(pk=order.pk).update(
-                paid_at=timezone.now() - timedelta(days=days_ago),
-                placed_at=timezone.now() - timedelta(days=days_ago),
-            )
+            with order_door():  # paid days ago
+                Order.objects.filter(pk=order.pk).update(
+                    paid_at=timezone.now() - timedelta(days=days_ago),
+                    placed_at=timezone.now() - timedelta(days=days_ago),
+                )
 
 
 def _sign_in(page, user):

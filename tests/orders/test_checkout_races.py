@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from orders.errors import CouponExhausted, OutOfStock, SlotFull
-from orders.models import CartLine, Coupon, Order, OrderLine, Product, Slot
+from orders.models import Cart, CartLine, Coupon, Order, OrderLine, Product, Slot
 from orders.services.checkout import checkout_place
 from tests.concurrency import run_concurrently
 from tests.factories import (
@@ -121,3 +121,43 @@ def test_the_same_idempotency_key_sent_five_times_at_once_creates_one_order():
     loaf.refresh_from_db()
     assert loaf.stock == 8
     assert Slot.objects.get().reserved == 1
+
+
+def test_checkouts_mixed_with_overdue_orders_of_the_same_goods_never_deadlock():
+    """A checkout once expired its customer's overdue orders inside its own transaction:
+    it locked their products and slot before its cart, and a fresh checkout of the same
+    products held them the other way round, so PostgreSQL killed one of the two."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from tests.factories import place_order
+
+    first, second = ProductFactory(stock=500), ProductFactory(stock=500)
+    old_slot, slot = (
+        SlotFactory(kind="pickup", capacity=100),
+        SlotFactory(kind="pickup", capacity=100),
+    )
+    users = [UserFactory() for _ in range(12)]
+    overdue_of = {}
+    for user in users[::2]:
+        overdue_of[user.pk] = place_order(user=user, products=[second], slot=old_slot, quantity=3)
+    long_ago = timezone.now() - settings.ORDER_PAYMENT_TIMEOUT - timedelta(minutes=1)
+    Order.objects.filter(pk__in=[o.pk for o in overdue_of.values()]).update(placed_at=long_ago)
+    for user in users:
+        cart, _ = Cart.objects.get_or_create(user=user)
+        CartLineFactory(cart=cart, product=first, quantity=1)
+        CartLineFactory(cart=cart, product=second, quantity=1)
+
+    results = _checkout(users, slot)
+
+    assert all(isinstance(r, Order) for r in results), results
+    assert set(
+        Order.objects.filter(pk__in=[o.pk for o in overdue_of.values()]).values_list(
+            "status", flat=True
+        )
+    ) == {Order.Status.EXPIRED}
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.stock, second.stock) == (500 - 12, 500 - 12)

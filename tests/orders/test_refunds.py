@@ -241,8 +241,8 @@ def test_the_api_refunds_lines_or_an_amount_and_names_the_field_it_refuses(clien
     order, _ = _paid_order(client, products=[loaf], quantity=3)
     url = f"/api/v1/orders/{order.number}/refund/"
 
-    api_client.force_authenticate(role_member("staff"))
-    assert api_client.post(url, {"amount": "1.00"}, format="json").status_code == 403
+    api_client.force_authenticate(role_member("staff"))  # orders.policy: the service's 409
+    assert api_client.post(url, {"amount": "1.00"}, format="json").status_code == 409
     api_client.force_authenticate(role_member("manager"))
     line_id = api_client.get(f"/api/v1/orders/{order.number}/").json()["lines"][0]["id"]
     too_much = api_client.post(url, {"amount": "12.01"}, format="json")

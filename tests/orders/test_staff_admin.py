@@ -84,7 +84,10 @@ def test_staff_and_managers_advance_an_order_from_the_admin(client, as_role, rol
     as_role(role)
     paid = order_transition(order=place_order(), to=S.PAID, by=None)
 
-    client.post("/admin/orders/order/", {"action": "advance", "_selected_action": [paid.pk]})
+    client.post(
+        "/admin/orders/order/",
+        {"action": "advance", "_selected_action": [paid.pk], f"shown-status-{paid.pk}": "paid"},
+    )
 
     assert Order.objects.get(pk=paid.pk).status == S.PREPARING
     assert paid.events.filter(to_status=S.PREPARING).count() == 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 from orders.errors import OrderMovedOn
 from orders.models import Order, OrderEvent
 from orders.services.transitions import order_advance, order_transition
-from orders.signals import order_changed
+from orders.signals import order_changing
 from tests.concurrency import run_concurrently
 from tests.factories import OrderFactory, ProductFactory, SlotFactory, place_order
 from tests.orders.staff_helpers import role_member
@@ -145,7 +145,7 @@ def test_a_board_click_moves_the_order_one_state_writes_one_event_and_tells_once
 ):
     order = _paid_order()
     changes = []
-    order_changed.connect(
+    order_changing.connect(
         lambda **kw: changes.append(kw["to_status"]), weak=False, dispatch_uid="t-board"
     )
     staff = role_member("staff")
@@ -159,7 +159,7 @@ def test_a_board_click_moves_the_order_one_state_writes_one_event_and_tells_once
                 follow=True,
             )
     finally:
-        order_changed.disconnect(dispatch_uid="t-board")
+        order_changing.disconnect(dispatch_uid="t-board")
 
     assert response.status_code == 200
     assert f"Order {order.number} is now being prepared." in response.content.decode()
