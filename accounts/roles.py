@@ -52,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_crud("orders", "coupon"),
         *_crud("notifications", "webhookendpoint"),
         "notifications.view_webhookdelivery",
+        "notifications.view_webhookattempt",
         "accounts.view_user",
         # The scheduled jobs and when each last ran, read-only (superusers edit them).
         "django_celery_beat.view_periodictask",

@@ -14,6 +14,7 @@ from config.errors import ApplicationError
 from notifications.models import (
     Delivery,
     Notification,
+    WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
@@ -172,6 +173,22 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             self._show_secret(request, webhook_endpoint_rotate_secret(endpoint=endpoint))
 
 
+class WebhookAttemptInline(admin.TabularInline):
+    """Every attempt at a delivery, read-only: its answer, or the error, and the time taken."""
+
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = ["attempted_at", "status_code", "duration_ms", "error", "response_excerpt"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = [
@@ -187,6 +204,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["event_id", "endpoint__url"]
     date_hierarchy = "created_at"
     list_select_related = ["endpoint"]
+    inlines = [WebhookAttemptInline]
     actions = ["send_again"]
 
     def has_add_permission(self, request):

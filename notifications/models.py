@@ -165,7 +165,7 @@ class WebhookEndpoint(models.Model):
 class WebhookDelivery(models.Model):
     """One event for one endpoint: written in the transaction of the change, claimed with a
     conditional update before each attempt (two workers send once), retried until
-    give_up_at. The last attempt's answer is kept."""
+    give_up_at. The last attempt's answer is kept here, every attempt's in WebhookAttempt."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -206,3 +206,22 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.event_id} to {self.endpoint_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One try at sending a delivery: the answer (or the error) and how long it took."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    attempted_at = models.DateTimeField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField()
+    response_excerpt = models.TextField(blank=True, help_text="The first 1 KB of the reply.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["attempted_at", "pk"]
+
+    def __str__(self):
+        return f"Attempt at {self.attempted_at} of delivery {self.delivery_id}"

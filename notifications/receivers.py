@@ -20,6 +20,7 @@ from notifications.services import (
 from notifications.webhooks import (
     webhook_order_changed,
     webhook_order_refunded,
+    webhook_payloads_erase,
     webhook_product_low_stock,
 )
 from orders.signals import order_changing, payment_problem, payment_refunded, stock_adjusted
@@ -70,3 +71,4 @@ def export_notifications(sender, user, **kwargs):
 @receiver(user_erasing, dispatch_uid="notifications.erase")
 def erase_notifications(sender, user, **kwargs):
     user_notifications_erase(user=user)
+    webhook_payloads_erase(user=user)

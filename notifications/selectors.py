@@ -33,7 +33,12 @@ def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
 
 
 def webhook_delivery_list(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
-    return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")
+    """The endpoint's deliveries, newest first, each with its attempts (one query more)."""
+    return (
+        WebhookDelivery.objects.filter(endpoint=endpoint)
+        .prefetch_related("attempt_log")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def outbox_state() -> tuple[int, datetime | None]:

@@ -1,7 +1,13 @@
 from django.urls import Resolver404, resolve, reverse
 from rest_framework import serializers
 
-from notifications.models import Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from notifications.models import (
+    Notification,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -96,7 +102,16 @@ class WebhookEndpointInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(default=True)
 
 
+class WebhookAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["attempted_at", "status_code", "duration_ms", "response_excerpt", "error"]
+        read_only_fields = fields
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    attempts = WebhookAttemptSerializer(source="attempt_log", many=True, read_only=True)
+
     class Meta:
         model = WebhookDelivery
         fields = [

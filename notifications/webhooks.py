@@ -33,12 +33,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from requests.adapters import HTTPAdapter
 
+from accounts.models import User
 from config import metrics
 from config.celery import task_queue
 from notifications.errors import WebhookEventsInvalid, WebhookURLRefused
 from notifications.models import (
     WEBHOOK_TEST_EVENT,
     Kind,
+    WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
@@ -228,6 +230,26 @@ def webhook_order_data(order: Order) -> dict:
             for line in order.lines.order_by("pk")
         ],
     }
+
+
+# The order fields of a payload that account deletion erases (orders_anonymise's, as sent).
+WEBHOOK_PERSONAL_ORDER_FIELDS = ("delivery_address",)
+
+
+def webhook_payloads_erase(*, user: User) -> int:
+    """Erase the personal fields from the stored payloads of the user's orders' deliveries
+    (those still waiting are sent erased); return how many were changed."""
+    numbers = Order.objects.filter(user=user).values_list("number", flat=True)
+    deliveries = list(
+        WebhookDelivery.objects.filter(payload__data__order__number__in=list(numbers)).only(
+            "pk", "payload"
+        )
+    )
+    for delivery in deliveries:
+        order = delivery.payload["data"]["order"]
+        order.update(dict.fromkeys(WEBHOOK_PERSONAL_ORDER_FIELDS, ""))
+    WebhookDelivery.objects.bulk_update(deliveries, ["payload"], batch_size=500)
+    return len(deliveries)
 
 
 def _deliveries_write(*, endpoints, event_type: str, data: dict) -> list[WebhookDelivery]:
@@ -429,6 +451,7 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> b
     if not claimed:
         return False
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    attempted_at = timezone.now()
     started = time.monotonic()
     code, reply, error = _attempt(delivery)
     delivery.last_duration_ms = int((time.monotonic() - started) * 1000)
@@ -436,13 +459,23 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> b
     delivery.last_response = reply
     delivery.last_error = error or ("" if code is None or 200 <= code < 300 else f"HTTP {code}")
     fields = ["status", "last_status_code", "last_duration_ms", "last_response", "last_error"]
+    attempt = WebhookAttempt(
+        delivery=delivery,
+        attempted_at=attempted_at,
+        status_code=code,
+        duration_ms=delivery.last_duration_ms,
+        response_excerpt=reply,
+        error=delivery.last_error,
+    )
     endpoint = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id)
     if code is not None and 200 <= code < 300:
         delivery.status = Status.DELIVERED
         delivery.delivered_at = timezone.now()
         delivery.next_attempt_at = None
-        delivery.save(update_fields=[*fields, "delivered_at", "next_attempt_at"])
-        endpoint.exclude(consecutive_failures=0).update(consecutive_failures=0)
+        with transaction.atomic():
+            delivery.save(update_fields=[*fields, "delivered_at", "next_attempt_at"])
+            attempt.save()
+            endpoint.exclude(consecutive_failures=0).update(consecutive_failures=0)
         metrics.WEBHOOK_DELIVERIES.labels(Status.DELIVERED).inc()
         return True
     logger.warning(
@@ -462,6 +495,7 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> b
         delivery.next_attempt_at = min(later + wait, delivery.give_up_at)
     with transaction.atomic():
         delivery.save(update_fields=[*fields, "next_attempt_at"])
+        attempt.save()
         endpoint.update(consecutive_failures=F("consecutive_failures") + 1)
         _pause_if_failing(endpoint_id=delivery.endpoint_id, now=later)
     metrics.WEBHOOK_DELIVERIES.labels(delivery.status).inc()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from prometheus_client import REGISTRY
 
+from accounts.services import user_delete
 from notifications.models import Kind, Notification, WebhookDelivery, WebhookEndpoint
 from notifications.webhooks import (
     WEBHOOK_PAUSE_AFTER,
@@ -30,7 +31,7 @@ from orders.models import Order
 from orders.services.refunds import order_refund
 from orders.services.transitions import order_transition
 from tests.concurrency import run_concurrently
-from tests.factories import ProductFactory, UserFactory, place_order
+from tests.factories import PASSWORD, ProductFactory, SlotFactory, UserFactory, place_order
 from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +268,25 @@ def test_a_500_is_tried_again_after_the_wait_and_then_delivered(receiver, commit
     assert first == second == str(delivery.event_id)
 
 
+def test_every_attempt_is_logged_with_its_answer_and_time(receiver, committed):
+    server = receiver([(500, b"down for a moment", {}), (200, b"x" * 5000, {})])
+    webhook_endpoint_create(url=server.url, events=["order.placed"])
+    with committed():
+        place_order()
+    _due_now()
+    webhook_deliveries_queue_due()
+    delivery = WebhookDelivery.objects.get()
+    first, second = delivery.attempt_log.all()
+    assert (first.status_code, first.response_excerpt, first.error) == (
+        500,
+        "down for a moment",
+        "HTTP 500",
+    )
+    assert (second.status_code, second.response_excerpt, second.error) == (200, "x" * 1024, "")
+    assert first.attempted_at < second.attempted_at
+    assert first.duration_ms >= 0 and second.duration_ms == delivery.last_duration_ms
+
+
 def test_the_wait_doubles_and_after_24_hours_the_delivery_fails(receiver, committed):
     server = receiver([503])
     webhook_endpoint_create(url=server.url, events=["order.placed"])
@@ -301,6 +321,9 @@ def test_a_receiver_that_hangs_is_timed_out(receiver, committed):
     assert delivery.status == D.RETRYING
     assert "Timeout" in delivery.last_error
     assert delivery.last_status_code is None
+    (attempt,) = delivery.attempt_log.all()
+    assert (attempt.status_code, attempt.error) == (None, delivery.last_error)
+    assert attempt.duration_ms >= 400  # the 0.5 s read timeout
 
 
 def test_a_refused_connection_is_an_attempt(receiver, committed):
@@ -504,11 +527,15 @@ def test_the_delivery_log_is_a_fixed_number_of_queries(
     for count in (1, 6):
         while WebhookDelivery.objects.count() < count:
             place_order()
+        for delivery in WebhookDelivery.objects.filter(status=D.PENDING):
+            webhook_delivery_send(delivery_id=delivery.pk)
         api_client.get(url)  # loads the manager's permissions, which the user object keeps
-        with django_assert_num_queries(3):  # the endpoint, the count, the page
+        with django_assert_num_queries(4):  # the endpoint, the count, the page, the attempts
             response = api_client.get(url)
         assert response.json()["count"] == count
-    assert response.json()["results"][0]["status"] == "pending"
+    latest = response.json()["results"][0]
+    assert latest["status"] == "delivered"
+    assert [(a["status_code"], a["response_excerpt"]) for a in latest["attempts"]] == [(200, "ok")]
     assert api_client.get(f"{ENDPOINTS}999/deliveries/").status_code == 404
 
 
@@ -562,6 +589,9 @@ def test_managers_add_an_endpoint_in_admin_see_its_secret_once_and_send_a_test_e
     assert len(server.requests) == 2
     log = client.get(f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/")
     assert "webhook.test" in log.content.decode()
+    page = client.get(f"/admin/notifications/webhookdelivery/{delivery.pk}/change/")
+    assert page.status_code == 200
+    assert page.content.decode().count('<td class="field-status_code">') == 2
 
 
 def test_admin_refuses_a_private_target_on_the_form(client, settings):
@@ -574,3 +604,37 @@ def test_admin_refuses_a_private_target_on_the_form(client, settings):
     assert response.status_code == 200
     assert "private network" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+# --- Account deletion ------------------------------------------------------------------
+
+
+def test_deleting_the_account_erases_the_address_from_its_orders_webhook_payloads(receiver):
+    server = receiver()
+    endpoint = webhook_endpoint_create(url=server.url, events=["order.placed", "order.cancelled"])
+    order = place_order(slot=SlotFactory(kind="delivery"))
+    other = place_order(slot=SlotFactory(kind="delivery"))
+    order_transition(order=order, to=S.CANCELLED, by=order.user)
+    assert WebhookDelivery.objects.filter(status=D.PENDING).count() == 3
+
+    user_delete(user=order.user, password=PASSWORD)
+
+    addresses = {
+        (d.payload["data"]["order"]["number"], d.payload["data"]["order"]["delivery_address"])
+        for d in WebhookDelivery.objects.all()
+    }
+    assert addresses == {(order.number, ""), (other.number, other.delivery_address)}
+    assert other.delivery_address
+    for delivery in WebhookDelivery.objects.filter(status=D.PENDING):
+        webhook_delivery_send(delivery_id=delivery.pk)
+    sent = sorted(
+        (e["data"]["order"]["number"], e["type"], e["data"]["order"]["delivery_address"])
+        for e in server.events(endpoint)
+    )
+    assert sent == sorted(
+        [
+            (order.number, "order.placed", ""),
+            (order.number, "order.cancelled", ""),
+            (other.number, "order.placed", other.delivery_address),
+        ]
+    )
