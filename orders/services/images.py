@@ -7,6 +7,8 @@ MEDIA_STORAGE=s3), whose calls carry the timeouts in settings.
 
 import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
@@ -20,7 +22,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from config.celery import task_queue
 from orders.errors import ImageInvalid, StorageUnavailable
@@ -79,7 +81,8 @@ def image_clean(*, upload) -> CleanImage:
             with Image.open(upload, formats=list(FORMATS)) as picture:
                 if picture.width * picture.height > settings.IMAGE_MAX_PIXELS:
                     raise ImageInvalid(_too_many_pixels())
-                picture.load()
+                with _truncated_refused():
+                    picture.load()
                 return _reencoded(picture, picture.format)
     except Image.UnidentifiedImageError as error:
         raise ImageInvalid("This is not a JPEG, PNG or WebP picture.") from error
@@ -90,6 +93,19 @@ def image_clean(*, upload) -> CleanImage:
         raise ImageInvalid("The picture could not be read: it is truncated or damaged.") from error
     finally:
         upload.seek(0)
+
+
+@contextmanager
+def _truncated_refused() -> Iterator[None]:
+    """Decode to the end or fail, whatever the process imported before: WeasyPrint (the
+    invoice PDFs) turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported,
+    which would let a truncated upload through padded with grey."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _too_many_pixels() -> str:

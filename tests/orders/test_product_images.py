@@ -105,6 +105,23 @@ def test_a_bad_upload_is_a_400_naming_image_and_leaves_nothing_behind(
     assert _stored_files(media) == []
 
 
+def test_a_truncated_upload_is_refused_after_weasyprint_was_imported(manager_api, media):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it is
+    imported (a web process that rendered an invoice PDF); an upload must still decode whole."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    loaf = ProductFactory()
+
+    response = _post_image(manager_api, loaf.slug, truncated_jpeg(), name="cut.jpg")
+
+    assert response.status_code == 400
+    assert "truncated" in response.json()["detail"]
+    assert not ProductImage.objects.exists()
+    assert _stored_files(media) == []
+
+
 def test_a_picture_over_image_max_bytes_is_refused(manager_api, media, settings):
     settings.IMAGE_MAX_BYTES = 1000
     loaf = ProductFactory()
