@@ -12,7 +12,6 @@ alternating order, because the machine's speed drifts; the medians of the turns 
 """
 
 import argparse
-import io
 import logging
 import os
 import statistics
@@ -28,39 +27,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from wsgi_calls import environ, send  # noqa: E402
 
 data = Path(os.environ["BENCH_OUT"])
 checkout_tokens = (data / "checkout-tokens.txt").read_text().split()
 slots = (data / "slots.txt").read_text().split()
-
-
-def environ(path: str, body: bytes = b"", headers: dict | None = None) -> dict:
-    env = {
-        "REQUEST_METHOD": "POST" if body else "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "127.0.0.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-    }
-    if body:
-        env.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
-    for name, value in (headers or {}).items():
-        env["HTTP_" + name.upper().replace("-", "_")] = value
-    return env
-
-
-def send(app: WSGIHandler, env: dict) -> str:
-    status = []
-    body = app(env, lambda s, h, *a: status.append(s))
-    b"".join(body)
-    body.close()
-    return status[0]
 
 
 def handler(*, metrics: bool) -> WSGIHandler:

@@ -11,7 +11,6 @@ figures are the server's own CPU per request. Needs the environment `bench/run.s
 exports and a seeded database (BENCH_OUT names the seed's folder)."""
 
 import argparse
-import io
 import logging
 import os
 import sys
@@ -27,34 +26,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
+from wsgi_calls import environ, send  # noqa: E402
 
 data = Path(os.environ["BENCH_OUT"])
 cart_tokens = (data / "cart-tokens.txt").read_text().split()
 products = (data / "products.txt").read_text().split()
 checkout_tokens = (data / "checkout-tokens.txt").read_text().split()
 slots = (data / "slots.txt").read_text().split()
-
-
-def environ(path: str, body: bytes = b"", headers: dict | None = None) -> dict:
-    path, _, query = path.partition("?")
-    env = {
-        "REQUEST_METHOD": "POST" if body else "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "127.0.0.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-    }
-    if body:
-        env.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
-    for name, value in (headers or {}).items():
-        env["HTTP_" + name.upper().replace("-", "_")] = value
-    return env
 
 
 def request_maker(path: str, cart: bool, checkout: bool, signed_in: bool):
@@ -77,14 +55,6 @@ def request_maker(path: str, cart: bool, checkout: bool, signed_in: bool):
         b'{"product": %s, "quantity": 1}' % products[i % len(products)].encode(),
         {"X-Session-Token": cart_tokens[i % len(cart_tokens)]},
     )
-
-
-def send(app: WSGIHandler, env: dict) -> str:
-    status = []
-    body = app(env, lambda s, h, *a: status.append(s))
-    b"".join(body)
-    body.close()
-    return status[0]
 
 
 def ms_per_request(app: WSGIHandler, make, n: int) -> float:
