@@ -7,6 +7,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 
+from config.languages import language_current
+
 
 @dataclass(frozen=True)
 class ShopSite:
@@ -20,6 +22,11 @@ class ShopSite:
 class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SHOP_NAME}] {subject}"
+
+    def save_user(self, request, user, form, commit=True):
+        """A new customer reads the shop in the language they signed up in."""
+        user.language = language_current()
+        return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request

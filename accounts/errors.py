@@ -1,5 +1,7 @@
 """The business errors of accounts, raised by accounts.services."""
 
+from django.utils.translation import gettext_lazy as _
+
 from config.errors import ApplicationError, Conflict
 
 
@@ -13,7 +15,7 @@ class AddressLimitReached(ApplicationError):
 
 class WrongPassword(ApplicationError):
     default_code, default_field = "wrong_password", "password"
-    default_message = "The password is not correct."
+    default_message = _("The password is not correct.")
 
 
 class AccountInUse(Conflict):

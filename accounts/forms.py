@@ -8,8 +8,16 @@ PHONE_INPUT = forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "phone"]
+        fields = ["name", "phone", "language"]
         widgets = {"phone": PHONE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form that leaves the language out keeps the one the customer reads now.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language
 
 
 class AddressForm(forms.ModelForm):

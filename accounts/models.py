@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -39,6 +41,11 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True, validators=[single_line])
     phone = PhoneNumberField(blank=True)
+    # The pages after sign-in, and every email and notification sent to them later, are in
+    # this language (set at sign-up from the page's, changed with the switcher or profile).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -60,7 +67,7 @@ class User(AbstractUser):
 
 MAX_ADDRESSES = 10
 # What a customer may write on their profile and on an address (forms, API, services).
-PROFILE_FIELDS = ("name", "phone")
+PROFILE_FIELDS = ("name", "phone", "language")
 ADDRESS_FIELDS = (
     "label",
     "recipient",

@@ -1,14 +1,28 @@
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import user_logged_in, user_signed_up
 from django.apps import apps
 from django.dispatch import receiver
+from django.utils import translation
 
 from accounts.roles import roles_sync
 from accounts.services import user_signup_complete
+from config.languages import language_cookie_set, language_supported
 
 
 @receiver(user_signed_up, dispatch_uid="accounts.signup_role")
 def give_signup_role(sender, request, user, **kwargs):
     user_signup_complete(user=user)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.login_language")
+def apply_profile_language(sender, request, user, response=None, **kwargs):
+    """The customer's language from their profile, put in the language cookie once at
+    sign-in, so LocaleMiddleware needs no query on later requests."""
+    language = language_supported(user.language)
+    if language is None:
+        return
+    translation.activate(language)
+    if response is not None:
+        language_cookie_set(response, language)
 
 
 def sync_roles_after_migrate(sender, **kwargs):

@@ -17,7 +17,16 @@ class ProfileSerializer(ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "phone", "email_verified", "roles", "date_joined"]
+        fields = [
+            "id",
+            "email",
+            "name",
+            "phone",
+            "language",
+            "email_verified",
+            "roles",
+            "date_joined",
+        ]
         read_only_fields = ["id", "email", "date_joined"]
 
     def get_email_verified(self, user) -> bool:

@@ -8,6 +8,7 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts import export
 from accounts.errors import AccountInUse, AddressLimitReached, EmailNotVerified, WrongPassword
@@ -22,8 +23,10 @@ def user_ensure_verified(*, user: User) -> None:
     """Checkout and payments need a verified email address: raise EmailNotVerified otherwise."""
     if not user_email_verified(user=user):
         raise EmailNotVerified(
-            "Please verify your email address before checking out: "
-            "enter the code from the email we sent you."
+            _(
+                "Please verify your email address before checking out: "
+                "enter the code from the email we sent you."
+            )
         )
 
 
@@ -42,6 +45,12 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
     return model_update(instance=user, fields=PROFILE_FIELDS, data=data)
 
 
+def profile_language_set(*, user: User, language: str) -> None:
+    """Keep the language a signed-in customer switched to (its emails come in it too)."""
+    if user.language != language:
+        profile_update(user=user, data={"language": language})
+
+
 def address_limit_reached(*, count: int) -> bool:
     """The one address limit: an account holds at most MAX_ADDRESSES."""
     return count >= MAX_ADDRESSES
@@ -54,7 +63,8 @@ def address_create(*, user: User, data: dict[str, Any]) -> Address:
     User.objects.select_for_update().filter(pk=user.pk).first()
     if address_limit_reached(count=Address.objects.filter(user=user).count()):
         raise AddressLimitReached(
-            f"You can save at most {MAX_ADDRESSES} addresses: delete one before adding another."
+            _("You can save at most %(max)s addresses: delete one before adding another.")
+            % {"max": MAX_ADDRESSES}
         )
     address = Address(
         user=user, **{field: data[field] for field in ADDRESS_FIELDS if field in data}

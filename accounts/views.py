@@ -5,22 +5,40 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts import selectors, services
 from accounts.forms import AddressForm, DeleteAccountForm, ProfileForm
 from accounts.models import MAX_ADDRESSES
 from config.errors import ApplicationError
+from config.languages import language_cookie_set, language_supported
 from config.pages import business_errors, next_path
+
+
+@require_POST
+def language_set(request):
+    """The switcher on every page (Django's set_language: the cookie, then back to `next`);
+    a signed-in customer's choice is kept on their profile for what is sent to them later."""
+    response = set_language(request)
+    language = language_supported(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        services.profile_language_set(user=request.user, language=language)
+    return response
 
 
 @login_required
 def account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.profile_update(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
-        return redirect("accounts:account")
+        user = services.profile_update(user=request.user, data=form.cleaned_data)
+        translation.activate(user.language)
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("accounts:account")
+        language_cookie_set(response, user.language)
+        return response
     addresses = list(selectors.address_list(user=request.user))
     return render(
         request,
@@ -42,7 +60,7 @@ def address_create(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.address_create(user=request.user, data=form.cleaned_data)
-        messages.success(request, "The address is saved.")
+        messages.success(request, _("The address is saved."))
         return redirect(back or "accounts:account")
     return render(
         request, "accounts/address_form.html", {"form": form, "address": None, "next": back}
@@ -55,7 +73,7 @@ def address_edit(request, pk):
     form = AddressForm(request.POST or None, instance=address)
     if request.method == "POST" and form.is_valid():
         services.address_update(address=address, data=form.cleaned_data)
-        messages.success(request, "The address is saved.")
+        messages.success(request, _("The address is saved."))
         return redirect("accounts:account")
     return render(request, "accounts/address_form.html", {"form": form, "address": address})
 
@@ -70,14 +88,14 @@ def address_delete(request, pk):
             request,
             "confirm.html",
             {
-                "title": "Delete this address?",
-                "lines": [str(address), "Orders already placed keep their copy of it."],
-                "button": "Yes, delete it",
+                "title": _("Delete this address?"),
+                "lines": [str(address), _("Orders already placed keep their copy of it.")],
+                "button": _("Yes, delete it"),
                 "back_url": reverse("accounts:account"),
             },
         )
     services.address_delete(address=address)
-    messages.success(request, "The address is deleted.")
+    messages.success(request, _("The address is deleted."))
     return redirect("accounts:account")
 
 
@@ -90,17 +108,17 @@ def logout_all(request):
             request,
             "confirm.html",
             {
-                "title": "Sign out everywhere?",
+                "title": _("Sign out everywhere?"),
                 "lines": [
-                    "Every browser and app signed in as you is signed out, this one included."
+                    _("Every browser and app signed in as you is signed out, this one included.")
                 ],
-                "button": "Yes, sign out everywhere",
+                "button": _("Yes, sign out everywhere"),
                 "back_url": reverse("accounts:account"),
             },
         )
     services.user_sessions_end(user=request.user)
     get_adapter(request).logout(request)
-    messages.success(request, "You are signed out on every device. Sign in again to continue.")
+    messages.success(request, _("You are signed out on every device. Sign in again to continue."))
     return redirect("account_login")
 
 
@@ -123,7 +141,7 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         services.user_delete(user=request.user, password=form.cleaned_data["password"])
         get_adapter(request).logout(request)
-        messages.success(request, "Your account is deleted. Thank you for shopping with us.")
+        messages.success(request, _("Your account is deleted. Thank you for shopping with us."))
         return redirect("home")
     return render(
         request,

@@ -17,7 +17,7 @@ from config.errors import ApplicationError
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response(
-            {"detail": exc.message, "code": exc.code, "field": exc.field},
+            {"detail": str(exc.message), "code": exc.code, "field": exc.field},
             status=exc.status_code,
         )
     response = drf_exception_handler(exc, context)

@@ -4,6 +4,8 @@ The API turns them into a 4xx `{"detail", "code", "field"}` (config/api.py);
 HTML pages turn them into a message and a redirect back (config/pages.py).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ApplicationError(Exception):
     """A rule was broken. `code` is stable for clients; `field` names the input at fault.
@@ -15,7 +17,7 @@ class ApplicationError(Exception):
     status_code = 400
     default_code = "invalid"
     default_field: str | None = None
-    default_message = "This request breaks a rule of the shop."
+    default_message = _("This request breaks a rule of the shop.")
 
     def __init__(
         self, message: str | None = None, *, code: str | None = None, field: str | None = None

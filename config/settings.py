@@ -51,6 +51,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before admin: it adds the name_en/name_de fields to the product form (docs/decisions/0007).
+    "modeltranslation",
     "config.apps.ShopAdminConfig",  # django.contrib.admin, with config.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,6 +91,9 @@ MIDDLEWARE = [
     "config.middleware.HostileInputMiddleware",
     "config.middleware.JsonErrorBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the session, the language cookie (set by the switcher and at sign-in
+    # from the profile), then Accept-Language: no query of its own.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -248,6 +253,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -----------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# The shop's languages; English is the fallback of every string and product text.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# Each app keeps its German catalogue in <app>/locale/ (config/locale for the templates and
+# the project-wide strings): `make messages` updates them, `make compile` builds the .mo.
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # One date and time format everywhere (admin too), a 24-hour clock: config/formats/.
 FORMAT_MODULE_PATH = "config.formats"
 # A phone number written without "+country" is read as British, and shown as +44 20 7946 0000.
@@ -355,6 +367,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {

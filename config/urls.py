@@ -19,6 +19,8 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # The language switcher: Django's set_language, keeping a signed-in customer's choice.
+    path("i18n/", include("accounts.i18n_urls")),
     # allauth's page for its spec loads Redoc from a CDN; our docs page shows the spec instead.
     path("_allauth/openapi.html", RedirectView.as_view(url="/api/v1/docs/sign-in/")),
     # allauth's headless API always routes its phone endpoints, whose views fail without

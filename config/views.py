@@ -9,18 +9,27 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from config.sessions import SessionNotEnded
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood.", "bad_request"),
-    403: ("Forbidden", "You are not allowed to do that.", "permission_denied"),
-    405: ("Method not allowed", "This address does not take that method.", "method_not_allowed"),
-    404: ("Not found", "There is nothing at this address.", "not_found"),
-    500: ("Something went wrong", "We have been told and are looking into it.", "server_error"),
+    400: (_("Bad request"), _("The request could not be understood."), "bad_request"),
+    403: (_("Forbidden"), _("You are not allowed to do that."), "permission_denied"),
+    405: (
+        _("Method not allowed"),
+        _("This address does not take that method."),
+        "method_not_allowed",
+    ),
+    404: (_("Not found"), _("There is nothing at this address."), "not_found"),
+    500: (
+        _("Something went wrong"),
+        _("We have been told and are looking into it."),
+        "server_error",
+    ),
     503: (
-        "Back in a moment",
-        "The shop cannot reach its records right now. Please try again in a minute.",
+        _("Back in a moment"),
+        _("The shop cannot reach its records right now. Please try again in a minute."),
         "service_unavailable",
     ),
 }

@@ -1,5 +1,7 @@
 """The business errors of the notifications app, raised by notifications.services."""
 
+from django.utils.translation import gettext_lazy as _
+
 from config.errors import ApplicationError, NotFound
 
 
@@ -13,7 +15,7 @@ class NotificationNotFound(NotFound):
 
     default_code = "notification_not_found"
     default_field = "id"
-    default_message = "No such notification."
+    default_message = _("No such notification.")
 
 
 class WebhookURLRefused(ApplicationError):

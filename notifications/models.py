@@ -11,24 +11,25 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
 
 
 class Kind(models.TextChoices):
-    ORDER_PLACED = "order_placed", "Order placed"
-    PAYMENT_RECEIVED = "payment_received", "Payment received"
-    ORDER_READY = "order_ready", "Order ready for pickup"
-    OUT_FOR_DELIVERY = "out_for_delivery", "Order out for delivery"
-    ORDER_CANCELLED = "order_cancelled", "Order cancelled"
-    ORDER_EXPIRED = "order_expired", "Order expired"
-    ORDER_REFUNDED = "order_refunded", "Order refunded"
-    SLOT_REMINDER = "slot_reminder", "Slot reminder"
-    NEW_PAID_ORDER = "new_paid_order", "New paid order (staff)"
-    LOW_STOCK = "low_stock", "Low stock (managers)"
-    DAILY_REPORT = "daily_report", "Daily sales report (managers)"
-    PAYMENT_PROBLEM = "payment_problem", "Payment problem (managers)"
-    WEBHOOK_PAUSED = "webhook_paused", "Webhook endpoint paused (managers)"
+    ORDER_PLACED = "order_placed", _("Order placed")
+    PAYMENT_RECEIVED = "payment_received", _("Payment received")
+    ORDER_READY = "order_ready", _("Order ready for pickup")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Order out for delivery")
+    ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+    ORDER_EXPIRED = "order_expired", _("Order expired")
+    ORDER_REFUNDED = "order_refunded", _("Order refunded")
+    SLOT_REMINDER = "slot_reminder", _("Slot reminder")
+    NEW_PAID_ORDER = "new_paid_order", _("New paid order (staff)")
+    LOW_STOCK = "low_stock", _("Low stock (managers)")
+    DAILY_REPORT = "daily_report", _("Daily sales report (managers)")
+    PAYMENT_PROBLEM = "payment_problem", _("Payment problem (managers)")
+    WEBHOOK_PAUSED = "webhook_paused", _("Webhook endpoint paused (managers)")
 
 
 class Notification(models.Model):
@@ -71,11 +72,11 @@ class Delivery(models.Model):
     that runs twice sends once."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed: will be retried"
-        GAVE_UP = "gave_up", "Failed too often: given up"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed: will be retried")
+        GAVE_UP = "gave_up", _("Failed too often: given up")
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"
@@ -168,11 +169,11 @@ class WebhookDelivery(models.Model):
     give_up_at. The last attempt's answer is kept here, every attempt's in WebhookAttempt."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        RETRYING = "retrying", "Failed: will be retried"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed for 24 hours: given up"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        RETRYING = "retrying", _("Failed: will be retried")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed for 24 hours: given up")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"

@@ -18,19 +18,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from config import metrics
 from config.celery import task_queue
 from config.csv import csv_writer
+from config.languages import in_language_of
 from notifications.errors import UnknownKind
 from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
 from notifications.selectors import notification_get
 from orders import permissions
 from orders.days import shop_day
 from orders.models import Order, OrderLine, Product
-from orders.money import money_text
-from orders.pricing import tax_label
+from orders.money import date_text, money_text
+from orders.pricing import tax_label, tax_name
 from orders.selectors.invoices import invoice_of_order_number
 from orders.selectors.staff import orders_sold
 from orders.services.invoices import invoice_pdf
@@ -108,24 +112,60 @@ def users_with_permission(perm: str) -> QuerySet[User]:
 
 
 def _slot_text(order: Order) -> str:
+    """ "delivery on Saturday 5 December, 10:00-11:00", in the active language."""
     start = timezone.localtime(order.slot.starts_at)
     end = timezone.localtime(order.slot.ends_at)
-    return f"{order.get_kind_display().lower()} on {start:%A %d %B, %H:%M}-{end:%H:%M}"
+    when = f"{date_format(start, _('l j F, H:i'))}-{end:%H:%M}"
+    if order.kind == Order.Kind.DELIVERY:
+        return _("delivery on %(when)s") % {"when": when}
+    return _("pickup on %(when)s") % {"when": when}
 
 
 def _total_text(order: Order) -> str:
     """The total with the tax in it named: "£16.15 incl. £1.94 VAT" (in both pricing modes the
     total is what the customer pays, tax included), and the coupon's discount when there is
     one: "(£1.80 off with coupon WELCOME10)"."""
-    text = f"{money_text(order.total)} incl. {money_text(order.tax)} {settings.TAX_LABEL}"
+    text = _("%(total)s incl. %(tax)s %(tax_name)s") % {
+        "total": money_text(order.total),
+        "tax": money_text(order.tax),
+        "tax_name": tax_name(),
+    }
     if order.discount:
-        text += f" ({money_text(order.discount)} off with coupon {order.coupon_code})"
+        text += " " + _("(%(discount)s off with coupon %(code)s)") % {
+            "discount": money_text(order.discount),
+            "code": order.coupon_code,
+        }
     return text
 
 
 def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
-    """What the customer (and staff, and managers) hear when an order changes."""
+    """What the customer (and staff, and managers) hear when an order changes, each in their
+    own language (whoever or whatever made the change)."""
+    with in_language_of(order.user):
+        _order_change_tell_customer(
+            order=order, from_status=from_status, to_status=to_status, by=by
+        )
+    if to_status == Order.Status.PAID:
+        for member in users_with_permission(permissions.FULFIL):
+            with in_language_of(member):
+                notify(
+                    recipient=member,
+                    kind=Kind.NEW_PAID_ORDER,
+                    title=_("New paid order %(number)s") % {"number": order.number},
+                    body=f"{_total_text(order)}, {_slot_text(order)}.",
+                    link=f"/admin/orders/order/{order.pk}/change/",
+                )
+    if not from_status:
+        _low_stock_check(order=order)
+    if to_status in {Order.Status.CANCELLED, Order.Status.EXPIRED}:
+        _low_stock_clear(order=order)
+
+
+def _order_change_tell_customer(
+    *, order: Order, from_status: str, to_status: str, by: User | None
+) -> None:
     number, link = order.number, order.get_absolute_url()
+    values = {"number": number}
     customer = order.user
     Status = Order.Status
 
@@ -138,80 +178,81 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
         minutes = int(settings.ORDER_PAYMENT_TIMEOUT.total_seconds() // 60)
         tell(
             Kind.ORDER_PLACED,
-            f"Order {number} is placed",
-            f"Thank you for your order of {_total_text(order)} for {_slot_text(order)}. "
-            f"Please pay within {minutes} minutes, or the order is released.",
+            _("Order %(number)s is placed") % values,
+            _(
+                "Thank you for your order of %(total)s for %(slot)s. "
+                "Please pay within %(minutes)s minutes, or the order is released."
+            )
+            % {"total": _total_text(order), "slot": _slot_text(order), "minutes": minutes},
         )
-        _low_stock_check(order=order)
     elif to_status == Status.PAID:
         tell(
             Kind.PAYMENT_RECEIVED,
-            f"Payment received for order {number}",
-            f"We received your payment of {_total_text(order)}. We will have your order "
-            f"ready for {_slot_text(order)}.",
+            _("Payment received for order %(number)s") % values,
+            _("We received your payment of %(total)s. We will have your order ready for %(slot)s.")
+            % {"total": _total_text(order), "slot": _slot_text(order)},
             # The email's worker finds the order's invoice by this key, to attach it.
             dedupe_key=f"{PAID_KEY}{number}",
         )
-        for member in users_with_permission(permissions.FULFIL):
-            notify(
-                recipient=member,
-                kind=Kind.NEW_PAID_ORDER,
-                title=f"New paid order {number}",
-                body=f"{_total_text(order)}, {_slot_text(order)}.",
-                link=f"/admin/orders/order/{order.pk}/change/",
-            )
     elif to_status == Status.READY:
         tell(
             Kind.ORDER_READY,
-            f"Order {number} is ready for pickup",
-            f"Your order is ready. Collect it in your slot: {_slot_text(order)}.",
+            _("Order %(number)s is ready for pickup") % values,
+            _("Your order is ready. Collect it in your slot: %(slot)s.")
+            % {"slot": _slot_text(order)},
         )
     elif to_status == Status.OUT_FOR_DELIVERY:
         tell(
             Kind.OUT_FOR_DELIVERY,
-            f"Order {number} is on its way",
-            f"Your order is out for delivery, for {_slot_text(order)}.",
+            _("Order %(number)s is on its way") % values,
+            _("Your order is out for delivery, for %(slot)s.") % {"slot": _slot_text(order)},
         )
     elif to_status == Status.CANCELLED:
-        who = "You cancelled" if by is not None and by.pk == customer.pk else "The shop cancelled"
+        if by is not None and by.pk == customer.pk:
+            who = _("You cancelled order %(number)s.") % values
+        else:
+            who = _("The shop cancelled order %(number)s.") % values
         money_note = (
-            f"Your payment of {money_text(order.total)} will be refunded in full to the card "
-            "you paid with."
+            _("Your payment of %(amount)s will be refunded in full to the card you paid with.")
+            % {"amount": money_text(order.total)}
             if order.paid_at and order.total > 0
-            else "You were not charged."
+            else _("You were not charged.")
         )
         tell(
             Kind.ORDER_CANCELLED,
-            f"Order {number} is cancelled",
-            f"{who} order {number}. {money_note}",
+            _("Order %(number)s is cancelled") % values,
+            f"{who} {money_note}",
         )
     elif to_status == Status.EXPIRED:
         tell(
             Kind.ORDER_EXPIRED,
-            f"Order {number} has expired",
-            f"Order {number} was not paid in time, so its items went back on the shelf. "
-            "You were not charged.",
+            _("Order %(number)s has expired") % values,
+            _(
+                "Order %(number)s was not paid in time, so its items went back on the shelf. "
+                "You were not charged."
+            )
+            % values,
         )
-    if to_status in {Status.CANCELLED, Status.EXPIRED}:
-        _low_stock_clear(order=order)
 
 
 def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
     """The customer hears of each refund made: its amount, of what, and of how much paid."""
-    what = ", ".join(f"{item['quantity']} x {item['name']}" for item in lines)
-    part = f" for {what}" if what else ""
-    if amount < order.total:
-        part += f" (part of the {money_text(order.total)} you paid)"
-    notify(
-        recipient=order.user,
-        kind=Kind.ORDER_REFUNDED,
-        title=f"Refund for order {order.number}",
-        body=(
-            f"We refunded {money_text(amount)}{part} to the card you paid with. It can take a few "
-            "days to show on your statement."
-        ),
-        link=order.get_absolute_url(),
-    )
+    with in_language_of(order.user):
+        what = ", ".join(f"{item['quantity']} x {item['name']}" for item in lines)
+        part = " " + _("for %(what)s") % {"what": what} if what else ""
+        if amount < order.total:
+            part += " " + _("(part of the %(total)s you paid)") % {"total": money_text(order.total)}
+        notify(
+            recipient=order.user,
+            kind=Kind.ORDER_REFUNDED,
+            title=_("Refund for order %(number)s") % {"number": order.number},
+            body=_(
+                "We refunded %(amount)s%(part)s to the card you paid with. It can take a few "
+                "days to show on your statement."
+            )
+            % {"amount": money_text(amount), "part": part},
+            link=order.get_absolute_url(),
+        )
 
 
 def managers_tell_payment_problem(*, order: Order, problem: str) -> None:
@@ -220,7 +261,7 @@ def managers_tell_payment_problem(*, order: Order, problem: str) -> None:
         notify(
             recipient=manager,
             kind=Kind.PAYMENT_PROBLEM,
-            title=f"Payment problem on order {order.number}",
+            title=_("Payment problem on order %(number)s") % {"number": order.number},
             body=problem,
             link=f"/admin/orders/order/{order.pk}/change/",
         )
@@ -243,13 +284,15 @@ def _low_stock_check(*, order: Order) -> None:
         except IntegrityError:
             continue  # another checkout reported it a moment ago
         for manager in users_with_permission(permissions.EDIT_CATALOGUE):
-            notify(
-                recipient=manager,
-                kind=Kind.LOW_STOCK,
-                title=f"Low stock: {product.name}",
-                body=f"Only {product.stock} of {product.name} (SKU {product.sku}) left.",
-                link=f"/admin/orders/product/{product.pk}/change/",
-            )
+            with in_language_of(manager):
+                notify(
+                    recipient=manager,
+                    kind=Kind.LOW_STOCK,
+                    title=_("Low stock: %(name)s") % {"name": product.name},
+                    body=_("Only %(stock)s of %(name)s (SKU %(sku)s) left.")
+                    % {"stock": product.stock, "name": product.name, "sku": product.sku},
+                    link=f"/admin/orders/product/{product.pk}/change/",
+                )
 
 
 def _low_stock_clear(*, order: Order) -> None:
@@ -276,13 +319,18 @@ def slot_reminders_send(*, now: datetime | None = None) -> int:
     ).select_related("slot", "user")
     written = 0
     for order in due:
-        with transaction.atomic():
+        with transaction.atomic(), in_language_of(order.user):
+            if order.kind == Order.Kind.DELIVERY:
+                title = _("Your delivery slot starts soon")
+            else:
+                title = _("Your pickup slot starts soon")
             written += (
                 notify(
                     recipient=order.user,
                     kind=Kind.SLOT_REMINDER,
-                    title=f"Your {order.get_kind_display().lower()} slot starts soon",
-                    body=f"Order {order.number}: {_slot_text(order)}.",
+                    title=title,
+                    body=_("Order %(number)s: %(slot)s.")
+                    % {"number": order.number, "slot": _slot_text(order)},
                     link=order.get_absolute_url(),
                     dedupe_key=f"slot_reminder:{order.pk}",
                 )
@@ -347,20 +395,23 @@ def daily_report_csv(*, day: date) -> tuple[str, int, Decimal]:
 def daily_report_send(*, day: date | None = None) -> int:
     """Send managers the sales report of `day` (by default yesterday, shop time), once."""
     day = day or timezone.localdate() - timedelta(days=1)
-    _, count, total = daily_report_csv(day=day)
+    _csv, count, total = daily_report_csv(day=day)
     sent = 0
     for manager in users_with_permission(permissions.DASHBOARD):
-        with transaction.atomic():
+        with transaction.atomic(), in_language_of(manager):
             sent += (
                 notify(
                     recipient=manager,
                     kind=Kind.DAILY_REPORT,
-                    title=f"Sales on {day:%A %d %B %Y}",
-                    body=(
-                        f"{count} paid order(s), {money_text(total)} in all, "
-                        f"{settings.TAX_LABEL} included. "
-                        "The orders are attached as CSV."
-                    ),
+                    title=_("Sales on %(day)s") % {"day": date_text(day, "full")},
+                    body=ngettext(
+                        "%(count)s paid order, %(total)s in all, %(tax_name)s included. "
+                        "The orders are attached as CSV.",
+                        "%(count)s paid orders, %(total)s in all, %(tax_name)s included. "
+                        "The orders are attached as CSV.",
+                        count,
+                    )
+                    % {"count": count, "total": money_text(total), "tax_name": tax_name()},
                     link="/admin/orders/order/",
                     dedupe_key=f"daily_report:{day.isoformat()}",
                 )
@@ -373,6 +424,12 @@ def daily_report_send(*, day: date | None = None) -> int:
 
 
 def _email(delivery: Delivery) -> EmailMultiAlternatives:
+    """The email of a delivery, in its recipient's language (not the worker's)."""
+    with in_language_of(delivery.notification.recipient):
+        return _email_in_language(delivery)
+
+
+def _email_in_language(delivery: Delivery) -> EmailMultiAlternatives:
     notification = delivery.notification
     context = {
         "shop_name": settings.SHOP_NAME,
@@ -390,7 +447,7 @@ def _email(delivery: Delivery) -> EmailMultiAlternatives:
     message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
     if notification.kind == Kind.DAILY_REPORT:
         day = date.fromisoformat(notification.dedupe_key.split(":", 1)[1])
-        content, _, _ = daily_report_csv(day=day)
+        content, _count, _total = daily_report_csv(day=day)
         message.attach(f"sales-{day.isoformat()}.csv", content, "text/csv")
     if notification.kind == Kind.PAYMENT_RECEIVED and notification.dedupe_key:
         # Rendered from the stored invoice each time, so a retried email carries the same one.
@@ -417,7 +474,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     )
     if not claimed:
         return False
-    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
     try:
         _email(delivery).send()
     except Exception as error:  # noqa: BLE001 - any failure is an attempt (a refused header...)

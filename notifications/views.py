@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.pages import business_errors
@@ -43,7 +45,13 @@ def mark_read(request, pk: int):
 @login_required
 def mark_all_read(request):
     marked = notifications_mark_all_read(user=request.user)
-    messages.success(request, f"Marked {marked} notification(s) read.")
+    messages.success(
+        request,
+        ngettext(
+            "Marked %(count)s notification read.", "Marked %(count)s notifications read.", marked
+        )
+        % {"count": marked},
+    )
     return redirect("notifications:inbox")
 
 
@@ -64,7 +72,7 @@ def preferences(request):
             user=request.user,
             email={kind: kind in request.POST.getlist("email") for kind in current},
         )
-        messages.success(request, "Your email choices are saved.")
+        messages.success(request, _("Your email choices are saved."))
         return redirect("notifications:preferences")
     choices = [(kind, Kind(kind).label, wanted) for kind, wanted in current.items()]
     return render(request, "notifications/preferences.html", {"choices": choices})

@@ -4,6 +4,8 @@
 right now (stock, slot places, coupon uses, open orders, the order's status).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from config.errors import ApplicationError, Conflict, NotFound
 
 
@@ -11,7 +13,7 @@ class ProductUnavailable(ApplicationError):
     """The product does not exist or is not for sale (inactive)."""
 
     default_code, default_field = "product_unavailable", "product"
-    default_message = "This product is not available."
+    default_message = _("This product is not available.")
 
 
 class QuantityInvalid(ApplicationError):
@@ -30,19 +32,19 @@ class CartLineNotFound(NotFound):
     """No such line in this cart; another customer's line looks the same as a missing one."""
 
     default_code, default_field = "cart_line_not_found", "id"
-    default_message = "No such line in your cart."
+    default_message = _("No such line in your cart.")
 
 
 class CartGone(Conflict):
     """The cart was merged into another (its owner signed in) while this request ran."""
 
     default_code, default_field = "cart_gone", "cart"
-    default_message = "Your cart has changed: please reload it."
+    default_message = _("Your cart has changed: please reload it.")
 
 
 class EmptyCart(ApplicationError):
     default_code, default_field = "cart_empty", "cart"
-    default_message = "Your cart is empty."
+    default_message = _("Your cart is empty.")
 
 
 class OutOfStock(Conflict):
@@ -59,7 +61,7 @@ class SlotUnavailable(ApplicationError):
 
 class SlotFull(Conflict):
     default_code, default_field = "slot_full", "slot"
-    default_message = "This slot is fully booked: please choose another."
+    default_message = _("This slot is fully booked: please choose another.")
 
 
 class AddressInvalid(ApplicationError):
@@ -96,7 +98,7 @@ class OrderNotFound(NotFound):
     """The order does not exist, or the asker may not see it (a stranger learns nothing)."""
 
     default_code, default_field = "not_found", "number"
-    default_message = "No such order."
+    default_message = _("No such order.")
 
 
 class TransitionNotAllowed(Conflict):
@@ -118,7 +120,7 @@ class PaymentNotAllowed(Conflict):
 
 class PaymentProviderUnknown(NotFound):
     default_code, default_field = "payment_provider_unknown", "provider"
-    default_message = "There is no such payment provider."
+    default_message = _("There is no such payment provider.")
 
 
 class WebhookInvalid(ApplicationError):
@@ -179,4 +181,4 @@ class StorageUnavailable(ApplicationError):
     """The file storage (the bucket) could not be reached or refused the file; try again."""
 
     status_code, default_code, default_field = 503, "storage_unavailable", "image"
-    default_message = "Pictures cannot be stored just now: please try again in a minute."
+    default_message = _("Pictures cannot be stored just now: please try again in a minute.")

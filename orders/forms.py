@@ -1,6 +1,7 @@
 """HTML forms of the orders app. They check types only; the rules live in orders.services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
 from orders.models import MAX_LINE_QUANTITY
@@ -13,8 +14,8 @@ def _quantity_field() -> forms.IntegerField:
             attrs={"min": 1, "max": MAX_LINE_QUANTITY, "inputmode": "numeric"}
         ),
         error_messages={
-            "required": "Enter a quantity.",
-            "invalid": "Quantity must be a whole number.",
+            "required": _("Enter a quantity."),
+            "invalid": _("Quantity must be a whole number."),
         },
     )
 
@@ -22,7 +23,7 @@ def _quantity_field() -> forms.IntegerField:
 class CartAddForm(forms.Form):
     product = forms.IntegerField(
         widget=forms.HiddenInput,
-        error_messages={"required": "Choose a product.", "invalid": "Choose a product."},
+        error_messages={"required": _("Choose a product."), "invalid": _("Choose a product.")},
     )
     quantity = _quantity_field()
 
@@ -40,15 +41,15 @@ class CheckoutForm(forms.Form):
     token = forms.CharField(
         widget=forms.HiddenInput,
         max_length=100,
-        error_messages={"required": "The form has expired: please try again."},
+        error_messages={"required": _("The form has expired: please try again.")},
     )
     slot = forms.IntegerField(
         min_value=1,
-        error_messages={"required": "Choose a slot.", "invalid": "Choose a slot."},
+        error_messages={"required": _("Choose a slot."), "invalid": _("Choose a slot.")},
     )
     address = forms.CharField(
         max_length=20,
-        error_messages={"required": "Choose a delivery address, or pickup."},
+        error_messages={"required": _("Choose a delivery address, or pickup.")},
     )
     coupon = forms.CharField(max_length=32, required=False, validators=[single_line])
 
@@ -57,5 +58,5 @@ class CheckoutForm(forms.Form):
         if value == PICKUP:
             return None
         if not (value.isascii() and value.isdigit()):
-            raise forms.ValidationError("Choose a delivery address, or pickup.")
+            raise forms.ValidationError(_("Choose a delivery address, or pickup."))
         return int(value)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import ApplicationError
@@ -64,9 +65,9 @@ def order_allows(
     elif action == Action.CANCEL:
         _ensure_may_cancel(order=order, user=user, now=now)
     elif action == Action.FULFIL and not user.has_perm(permissions.FULFIL):
-        raise TransitionNotAllowed("Only shop staff move orders through fulfilment.")
+        raise TransitionNotAllowed(_("Only shop staff move orders through fulfilment."))
     elif action == Action.REFUND and not user.has_perm(permissions.REFUND):
-        raise RefundNotAllowed("Only managers can refund payments.")
+        raise RefundNotAllowed(_("Only managers can refund payments."))
 
 
 def order_may(*, order: Order, user: User | None, action: Action) -> bool:
@@ -80,18 +81,19 @@ def order_may(*, order: Order, user: User | None, action: Action) -> bool:
 
 def _ensure_may_pay(*, order: Order, user: User) -> None:
     if order.user_id != user.pk:
-        raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
+        raise PaymentNotAllowed(_("Only the customer who placed the order can pay for it."))
     if order.status != Status.PENDING_PAYMENT:
         raise PaymentNotAllowed(
-            f"Order {order.number} is {order.get_status_display().lower()}: only an order "
-            "waiting for payment can be paid."
+            _("Order %(number)s is %(status)s: only an order waiting for payment can be paid.")
+            % {"number": order.number, "status": order.get_status_display().lower()}
         )
 
 
 def _ensure_cancellable(*, order: Order) -> None:
     if Status.CANCELLED not in TRANSITIONS[order.status]:
         raise CancelNotAllowed(
-            f"An order that is {order.get_status_display().lower()} cannot be cancelled."
+            _("An order that is %(status)s cannot be cancelled.")
+            % {"status": order.get_status_display().lower()}
         )
 
 
@@ -109,15 +111,17 @@ def _ensure_may_cancel(*, order: Order, user: User, now: datetime | None) -> Non
 
 def _customer_cancel_refusal(*, order: Order, user: User, now: datetime | None) -> str:
     if order.user_id != user.pk:
-        return "Only the customer who placed the order can cancel it."
+        return _("Only the customer who placed the order can cancel it.")
     if order.status == Status.PENDING_PAYMENT:
         return ""
     if order.status not in {Status.PAID, Status.PREPARING}:
-        return "This order is on its way: please contact the shop."
+        return _("This order is on its way: please contact the shop.")
     now = now or timezone.now()
     if now > order.placed_at + settings.ORDER_CANCEL_WINDOW:
         hours = settings.ORDER_CANCEL_WINDOW.total_seconds() / 3600
-        return f"Orders can be cancelled within {hours:g} hours of placing them."
+        return _("Orders can be cancelled within %(hours)s hours of placing them.") % {
+            "hours": f"{hours:g}"
+        }
     if now >= order.slot.starts_at:
-        return "The order's slot has already started."
+        return _("The order's slot has already started.")
     return ""

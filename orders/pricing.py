@@ -65,6 +65,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -204,9 +207,22 @@ def price_order(
     )
 
 
-def tax_label(*, prices_include_tax: bool, name: str = "VAT") -> str:
+# The usual TAX_LABEL values, so the German catalogue carries their names ("MwSt.").
+gettext_noop("VAT")
+gettext_noop("GST")
+
+
+def tax_name() -> str:
+    """TAX_LABEL in the reader's language: "VAT" is "MwSt." in German."""
+    return gettext(settings.TAX_LABEL)
+
+
+def tax_label(*, prices_include_tax: bool, name: str | None = None) -> str:
     """How a price is labelled: "incl. VAT" or "plus VAT" (name is the TAX_LABEL setting)."""
-    return f"incl. {name}" if prices_include_tax else f"plus {name}"
+    name = name or tax_name()
+    if prices_include_tax:
+        return gettext("incl. %(tax)s") % {"tax": name}
+    return gettext("plus %(tax)s") % {"tax": name}
 
 
 @dataclass(frozen=True)

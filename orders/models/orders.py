@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
 from orders.models.catalogue import Product
@@ -23,8 +24,8 @@ class Coupon(models.Model):
     """A discount code. `uses` counts the orders that used it; it never passes `max_uses`."""
 
     class Kind(models.TextChoices):
-        PERCENT = "percent", "Percent of the subtotal"
-        FIXED = "fixed", "Fixed amount"
+        PERCENT = "percent", _("Percent of the subtotal")
+        FIXED = "fixed", _("Fixed amount")
 
     code = models.CharField(
         max_length=32, help_text="Customers type it in any case.", validators=[single_line]
@@ -121,15 +122,15 @@ class Order(models.Model):
     only: checkout creates it and orders.services.transitions.order_transition moves it."""
 
     class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
-        PAID = "paid", "Paid"
-        PREPARING = "preparing", "Being prepared"
-        READY = "ready", "Ready for pickup"
-        OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        EXPIRED = "expired", "Expired"
-        REFUNDED = "refunded", "Refunded"
+        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        PREPARING = "preparing", _("Being prepared")
+        READY = "ready", _("Ready for pickup")
+        OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+        REFUNDED = "refunded", _("Refunded")
 
     Kind = Slot.Kind
 

@@ -8,6 +8,7 @@ payment locked.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
 from orders.models.orders import Order
@@ -17,11 +18,11 @@ class Payment(models.Model):
     """One attempt to pay an order through a provider (a sandbox page, a Stripe Checkout)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        REFUNDED = "refunded", "Refunded"
-        MISMATCH = "mismatch", "Amount or currency mismatch"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
+        MISMATCH = "mismatch", _("Amount or currency mismatch")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     provider = models.CharField(max_length=20)
@@ -62,12 +63,12 @@ class PaymentEvent(models.Model):
     """A webhook event a provider sent, recorded once however often it is delivered."""
 
     class Outcome(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Payment failed"
-        MISMATCH = "mismatch", "Amount or currency mismatch: not applied"
-        REFUNDED = "refunded", "Paid for an order that cannot take it: refunded"
-        IGNORED = "ignored", "Ignored"
-        UNKNOWN_PAYMENT = "unknown_payment", "No such payment: ignored"
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Payment failed")
+        MISMATCH = "mismatch", _("Amount or currency mismatch: not applied")
+        REFUNDED = "refunded", _("Paid for an order that cannot take it: refunded")
+        IGNORED = "ignored", _("Ignored")
+        UNKNOWN_PAYMENT = "unknown_payment", _("No such payment: ignored")
 
     provider = models.CharField(max_length=20)
     event_id = models.CharField(max_length=255)
@@ -97,10 +98,10 @@ class Refund(models.Model):
     in the provider's own dashboard is recorded as succeeded when its webhook arrives."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed: will be retried"
-        GAVE_UP = "gave_up", "Gave up: managers were told"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed: will be retried")
+        GAVE_UP = "gave_up", _("Gave up: managers were told")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=10, decimal_places=2)

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Slot(models.Model):
@@ -12,8 +13,8 @@ class Slot(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DELIVERY = "delivery", "Delivery"
-        PICKUP = "pickup", "Pickup"
+        DELIVERY = "delivery", _("Delivery")
+        PICKUP = "pickup", _("Pickup")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     starts_at = models.DateTimeField()

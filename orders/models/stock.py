@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
 from orders.models.catalogue import Product
@@ -16,10 +17,10 @@ class StockMovement(models.Model):
     """
 
     class Reason(models.TextChoices):
-        DELIVERY = "delivery", "Goods delivered"
-        COUNT = "count", "Stock count correction"
-        DAMAGED = "damaged", "Damaged or expired"
-        OTHER = "other", "Other"
+        DELIVERY = "delivery", _("Goods delivered")
+        COUNT = "count", _("Stock count correction")
+        DAMAGED = "damaged", _("Damaged or expired")
+        OTHER = "other", _("Other")
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_movements")
     delta = models.IntegerField("change", help_text="Added (positive) or taken away (negative).")

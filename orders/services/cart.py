@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.errors import (
     CartGone,
@@ -26,12 +27,13 @@ GUEST_CART_MAX_AGE = timedelta(days=30)
 def cart_quantity_check(*, quantity: object) -> int:
     """The one rule for a line's quantity: a whole number from 1 to MAX_LINE_QUANTITY."""
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise QuantityInvalid("Quantity must be a whole number.")
+        raise QuantityInvalid(_("Quantity must be a whole number."))
     if quantity < 1:
-        raise QuantityInvalid("Quantity must be at least 1.", code="quantity_too_small")
+        raise QuantityInvalid(_("Quantity must be at least 1."), code="quantity_too_small")
     if quantity > MAX_LINE_QUANTITY:
         raise QuantityInvalid(
-            f"Quantity must be at most {MAX_LINE_QUANTITY}.", code="quantity_too_large"
+            _("Quantity must be at most %(max)s.") % {"max": MAX_LINE_QUANTITY},
+            code="quantity_too_large",
         )
     return quantity
 
@@ -56,7 +58,7 @@ def _cart_lock(cart: Cart) -> Cart:
 
 def _product_id_check(product_id: object) -> int:
     if isinstance(product_id, bool) or not isinstance(product_id, int):
-        raise ProductUnavailable("Choose a product.")
+        raise ProductUnavailable(_("Choose a product."))
     return product_id
 
 
@@ -103,8 +105,11 @@ def _add(*, cart: Cart, product_id: int, quantity: int) -> CartLine:
         raise ProductUnavailable()
     if product.in_cart + quantity > MAX_LINE_QUANTITY:
         raise QuantityInvalid(
-            f"You already have {product.in_cart} of {product.name} in your cart; "
-            f"a line holds at most {MAX_LINE_QUANTITY}.",
+            _(
+                "You already have %(in_cart)s of %(name)s in your cart; "
+                "a line holds at most %(max)s."
+            )
+            % {"in_cart": product.in_cart, "name": product.name, "max": MAX_LINE_QUANTITY},
             code="quantity_too_large",
         )
     _stock_check(product=product, in_cart=product.in_cart, adding=quantity)
@@ -122,9 +127,13 @@ def _stock_check(*, product: Product, in_cart: int, adding: int) -> None:
     if in_cart + adding <= product.stock:
         return
     if product.stock <= 0:
-        raise NotEnoughStock(f"{product.name} is out of stock.")
-    have = f" and you have {in_cart} in your cart" if in_cart else ""
-    raise NotEnoughStock(f"Only {product.stock} of {product.name} left{have}.")
+        raise NotEnoughStock(_("%(name)s is out of stock.") % {"name": product.name})
+    values = {"stock": product.stock, "name": product.name, "in_cart": in_cart}
+    if in_cart:
+        raise NotEnoughStock(
+            _("Only %(stock)s of %(name)s left and you have %(in_cart)s in your cart.") % values
+        )
+    raise NotEnoughStock(_("Only %(stock)s of %(name)s left.") % values)
 
 
 def _cart_line_locked(*, cart: Cart, line_id: object) -> CartLine:

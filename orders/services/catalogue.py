@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from config.languages import language_current
 from orders.models import Product
 
 VERSION_KEY = "catalogue:version"
@@ -56,7 +57,8 @@ def catalogue_cached(name: str, build: Callable[[], T]) -> T:
     CATALOGUE_CACHE_SECONDS bounds how stale a reply can be otherwise (a stock count an
     order lowered without selling out, or a change made behind Orderly's back).
     """
-    key = f"catalogue:{sha256(name.encode()).hexdigest()}"
+    # Per language: a German visitor never gets the English page or list, nor the reverse.
+    key = f"catalogue:{language_current()}:{sha256(name.encode()).hexdigest()}"
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
     held = found.get(key)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Address, User
 from accounts.services import user_ensure_verified
@@ -87,11 +88,14 @@ def _stock_problems(*, wanted: dict[int, int], products: dict[int, Product]) -> 
     for product_id, quantity in wanted.items():
         product = products.get(product_id)
         if product is None or not product.is_active:
-            name = product.name if product else "A product in your cart"
-            problems.append(f"{name}: no longer available")
+            name = product.name if product else _("A product in your cart")
+            problems.append(_("%(name)s: no longer available") % {"name": name})
         elif product.stock < quantity:
-            left = f"only {product.stock} left" if product.stock else "out of stock"
-            problems.append(f"{product.name}: {left}")
+            values = {"name": product.name, "stock": product.stock}
+            left = (
+                _("%(name)s: only %(stock)s left") if product.stock else _("%(name)s: out of stock")
+            )
+            problems.append(left % values)
     return problems
 
 
@@ -194,8 +198,11 @@ class Checkout:
         ).count()
         if open_orders >= settings.MAX_OPEN_ORDERS:
             raise TooManyOpenOrders(
-                f"You already have {open_orders} orders waiting for payment: pay for or cancel "
-                f"one of them before placing another (at most {settings.MAX_OPEN_ORDERS}).",
+                _(
+                    "You already have %(count)s orders waiting for payment: pay for or cancel "
+                    "one of them before placing another (at most %(max)s)."
+                )
+                % {"count": open_orders, "max": settings.MAX_OPEN_ORDERS},
                 field="orders",
             )
 
@@ -223,7 +230,7 @@ class Checkout:
         """The slot, with one place taken in it, and the delivery fields it needs."""
         slot = lock_slot(slot_id=self.slot_id)
         if slot is None:
-            raise SlotUnavailable("There is no such slot.")
+            raise SlotUnavailable(_("There is no such slot."))
         slot_ensure_bookable(slot=slot, now=self.now)
         delivery = self.delivery(kind=slot.kind)
         slot_reserve(slot=slot)
@@ -236,14 +243,14 @@ class Checkout:
         if kind != Slot.Kind.DELIVERY:
             if self.address_id is not None:
                 raise AddressInvalid(
-                    "This is a pickup slot: orders collected in the shop take no address."
+                    _("This is a pickup slot: orders collected in the shop take no address.")
                 )
             return contact
         if self.address_id is None:
-            raise AddressInvalid("Choose a delivery address, or a pickup slot.")
+            raise AddressInvalid(_("Choose a delivery address, or a pickup slot."))
         address = Address.objects.filter(pk=self.address_id, user=self.user).first()
         if address is None:
-            raise AddressInvalid("There is no such address in your address book.")
+            raise AddressInvalid(_("There is no such address in your address book."))
         return {
             "delivery_address": address.as_text(),
             "delivery_postcode": address.postcode,

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.errors import CouponExhausted, CouponInvalid, MaxUsesBelowUses
 from orders.models import Coupon, Order
@@ -14,13 +15,13 @@ from orders.services.counters import counter_guarded_save
 def coupon_usable(*, coupon: Coupon | None, code: str, now: datetime) -> Coupon:
     """The coupon `code` named, if it can be used once more now; else raise why not."""
     if coupon is None or not coupon.is_active:
-        raise CouponInvalid(f"The coupon {code} does not exist.")
+        raise CouponInvalid(_("The coupon %(code)s does not exist.") % {"code": code})
     if coupon.valid_from and now < coupon.valid_from:
-        raise CouponInvalid(f"The coupon {coupon.code} is not valid yet.")
+        raise CouponInvalid(_("The coupon %(code)s is not valid yet.") % {"code": coupon.code})
     if coupon.valid_until and now > coupon.valid_until:
-        raise CouponInvalid(f"The coupon {coupon.code} has expired.")
+        raise CouponInvalid(_("The coupon %(code)s has expired.") % {"code": coupon.code})
     if coupon.uses >= coupon.max_uses:
-        raise CouponExhausted(f"The coupon {coupon.code} has been used up.")
+        raise CouponExhausted(_("The coupon %(code)s has been used up.") % {"code": coupon.code})
     return coupon
 
 

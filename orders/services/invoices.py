@@ -37,7 +37,7 @@ from orders.models import (
     Payment,
     Refund,
 )
-from orders.pricing import ZERO, allocate, money, tax_split, tax_totals
+from orders.pricing import ZERO, allocate, money, tax_name, tax_split, tax_totals
 from orders.selectors.invoices import (
     credit_notes_issued_between,
     invoices_issued_between,
@@ -289,7 +289,7 @@ def invoice_pdf(*, invoice: Invoice) -> bytes:
             "lines": lines,
             "tax_totals": tax_totals(lines=lines),
             "credit_notes": list(invoice.credit_notes.all()),
-            "tax_name": settings.TAX_LABEL,
+            "tax_name": tax_name(),
             "shop_name": settings.SHOP_NAME,
         },
     )

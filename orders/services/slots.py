@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.errors import CapacityBelowBookings, SlotFull, SlotUnavailable
 from orders.models import Slot
@@ -23,13 +24,23 @@ def slot_ensure_bookable(*, slot: Slot, now: datetime | None = None) -> None:
     the closure when the shop took the slot away (a closure, shorter opening hours)."""
     if not slot.is_open:
         raise SlotUnavailable(
-            f"The {slot} slot takes no more orders: the shop is closed then. Please choose another."
+            _(
+                "The %(slot)s slot takes no more orders: the shop is closed then. "
+                "Please choose another."
+            )
+            % {"slot": slot}
         )
     if slot.starts_at <= slot_bookable_from(now=now):
         raise SlotUnavailable(
-            f"Booking the {slot} slot closed at "
-            f"{timezone.localtime(slot_bookable_until(slot=slot)):%H:%M}: orders close "
-            f"{settings.SLOT_CUTOFF_MINUTES} minutes before a slot starts. Please choose another."
+            _(
+                "Booking the %(slot)s slot closed at %(time)s: orders close %(minutes)s minutes "
+                "before a slot starts. Please choose another."
+            )
+            % {
+                "slot": slot,
+                "time": f"{timezone.localtime(slot_bookable_until(slot=slot)):%H:%M}",
+                "minutes": settings.SLOT_CUTOFF_MINUTES,
+            }
         )
 
 
@@ -43,7 +54,9 @@ def slot_reserve(*, slot: Slot) -> None:
         reserved=F("reserved") + 1
     )
     if not taken:
-        raise SlotFull(f"The {slot} slot is fully booked: please choose another.")
+        raise SlotFull(
+            _("The %(slot)s slot is fully booked: please choose another.") % {"slot": slot}
+        )
     slot.reserved += 1
 
 

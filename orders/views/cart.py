@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import ApplicationError
@@ -78,7 +79,11 @@ def cart_add(request):
         quantity=form.cleaned_data["quantity"],
     )
     quantity = form.cleaned_data["quantity"]
-    return _add_result(request, notice=f"{line.product.name} ({quantity}) added to your cart.")
+    return _add_result(
+        request,
+        notice=_("%(name)s (%(quantity)s) added to your cart.")
+        % {"name": line.product.name, "quantity": quantity},
+    )
 
 
 def _cart_changed(request, *, notice: str = "", error: str = ""):
@@ -101,7 +106,7 @@ def _change_refused(request, error: ApplicationError):
 def _own_cart(request) -> Cart:
     cart = request_cart(request)
     if cart is None:
-        raise Http404("You have no cart yet.")
+        raise Http404(_("You have no cart yet."))
     return cart
 
 
@@ -114,11 +119,11 @@ def cart_line_update(request, line_id: int):
     cart_services.cart_line_update(
         cart=_own_cart(request), line_id=line_id, quantity=form.cleaned_data["quantity"]
     )
-    return _cart_changed(request, notice="Your cart is updated.")
+    return _cart_changed(request, notice=_("Your cart is updated."))
 
 
 @require_POST
 @business_errors(fallback="cart", reply=_change_refused)
 def cart_line_remove(request, line_id: int):
     cart_services.cart_line_remove(cart=_own_cart(request), line_id=line_id)
-    return _cart_changed(request, notice="Removed from your cart.")
+    return _cart_changed(request, notice=_("Removed from your cart."))

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import user_email_verified
 from config.errors import ApplicationError
@@ -76,7 +77,7 @@ def checkout(request):
     if not request.user.is_authenticated:
         messages.info(
             request,
-            "Please sign in or create an account to check out: your cart is kept for you.",
+            _("Please sign in or create an account to check out: your cart is kept for you."),
         )
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
@@ -107,9 +108,9 @@ def checkout(request):
                 {
                     "date": d,
                     "free": free[d],
-                    "label": "Today"
+                    "label": _("Today")
                     if d == today
-                    else "Tomorrow"
+                    else _("Tomorrow")
                     if d == today + timedelta(days=1)
                     else None,
                 }
@@ -153,7 +154,9 @@ def _checkout_submit(request):
     )
     request.session.pop(CHOICE, None)
     if created:
-        messages.success(request, f"Thank you! Your order {order.number} is placed.")
+        messages.success(
+            request, _("Thank you! Your order %(number)s is placed.") % {"number": order.number}
+        )
     if order.status != Order.Status.PENDING_PAYMENT:
         return redirect(order)
     return order_payment_redirect(request, order)

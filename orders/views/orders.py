@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.pages import business_errors
@@ -30,7 +31,7 @@ def order_history(request):
 def _order_or_404(request, number: str):
     order = order_get(user=request.user, number=number)
     if order is None:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     return order
 
 
@@ -70,26 +71,32 @@ def order_cancel_view(request, number: str):
                 request,
                 "confirm.html",
                 {
-                    "title": "This order cannot be cancelled",
+                    "title": _("This order cannot be cancelled"),
                     "lines": [refusal],
                     "back_url": order.get_absolute_url(),
-                    "back_label": "Back to the order",
+                    "back_label": _("Back to the order"),
                 },
             )
-        lines = [f"Order {order.number} will be cancelled and its slot given up."]
+        lines = [
+            _("Order %(number)s will be cancelled and its slot given up.")
+            % {"number": order.number}
+        ]
         if order.paid_at:
-            lines.append(f"Your payment of {money(order.total)} will be refunded in full.")
+            lines.append(
+                _("Your payment of %(amount)s will be refunded in full.")
+                % {"amount": money(order.total)}
+            )
         return render(
             request,
             "confirm.html",
             {
-                "title": "Cancel this order?",
+                "title": _("Cancel this order?"),
                 "lines": lines,
-                "button": "Yes, cancel the order",
+                "button": _("Yes, cancel the order"),
                 "back_url": order.get_absolute_url(),
-                "back_label": "No, keep it",
+                "back_label": _("No, keep it"),
             },
         )
     order_cancel(order=order, by=request.user, note="Cancelled on the website.")
-    messages.success(request, f"Order {order.number} is cancelled.")
+    messages.success(request, _("Order %(number)s is cancelled.") % {"number": order.number})
     return redirect(order)

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
@@ -39,7 +40,7 @@ def order_payment_redirect(request, order: Order):
 def order_pay(request, number: str):
     order = order_get(user=request.user, number=number)
     if order is None:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     return order_payment_redirect(request, order)
 
 
@@ -56,15 +57,15 @@ def sandbox_pay(request, reference: str):
         return redirect_to_login(request.get_full_path())
     payment = sandbox_payment_get(user=None if by_link else request.user, reference=reference)
     if payment is None or settings.PAYMENT_PROVIDER != "sandbox":
-        raise Http404("No such payment.")
+        raise Http404(_("No such payment."))
     if request.method == "POST":
         outcome = request.POST.get("outcome")
         if outcome not in {"pay", "decline"}:
-            raise BadRequest("Press Pay or Decline.")
+            raise BadRequest(_("Press Pay or Decline."))
         buyer = payment.order.user if by_link else request.user
         sandbox_payment_submit(payment=payment, by=buyer, succeeded=outcome == "pay")
         if outcome == "decline":
-            messages.warning(request, "You declined the payment. The order is still waiting.")
+            messages.warning(request, _("You declined the payment. The order is still waiting."))
             # The buyer's web view without a session stays on this page; a signed-in buyer
             # goes back to the order's page.
             signed_in = request.user.is_authenticated and request.user.pk == buyer.pk
