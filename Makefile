@@ -7,7 +7,7 @@ PORT ?= 8000
 # Every process of `make run` writes its metrics here; /metrics sums them (emptied at start).
 PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/.metrics
 
-.PHONY: run test lint format e2e bench install migrate clean
+.PHONY: run test lint format e2e bench install migrate clean messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,18 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-migrate: install
+migrate: install translations
 	$(BIN)/python manage.py migrate --noinput
+
+# The German catalogues: <app>/locale/de/LC_MESSAGES/django.po in git, the .mo built here
+# (gettext's msgfmt). `make messages` adds newly marked strings to the .po for translating.
+translations: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+messages: install
+	$(BIN)/python manage.py makemessages -l de --no-obsolete --add-location=file \
+		--ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' --ignore='docs/*' \
+		--ignore='staticfiles/*' --ignore='media/*'
 
 # The site, a Celery worker and beat, with a broker in a folder (no Redis needed).
 run: migrate
@@ -31,10 +41,10 @@ run: migrate
 		PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) \
 		$(BIN)/honcho -f config/Procfile.dev -d . start
 
-test: install
+test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-e2e: install
+e2e: install translations
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install

@@ -1,7 +1,6 @@
 from allauth.account.signals import user_logged_in, user_signed_up
 from django.apps import apps
 from django.dispatch import receiver
-from django.utils import translation
 
 from accounts.roles import roles_sync
 from accounts.services import user_signup_complete
@@ -20,7 +19,6 @@ def apply_profile_language(sender, request, user, response=None, **kwargs):
     language = language_supported(user.language)
     if language is None:
         return
-    translation.activate(language)
     if response is not None:
         language_cookie_set(response, language)
 

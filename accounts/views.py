@@ -34,8 +34,8 @@ def account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = services.profile_update(user=request.user, data=form.cleaned_data)
-        translation.activate(user.language)
-        messages.success(request, _("Your profile is saved."))
+        with translation.override(user.language):
+            messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:account")
         language_cookie_set(response, user.language)
         return response

@@ -115,7 +115,7 @@ def _slot_text(order: Order) -> str:
     """ "delivery on Saturday 5 December, 10:00-11:00", in the active language."""
     start = timezone.localtime(order.slot.starts_at)
     end = timezone.localtime(order.slot.ends_at)
-    when = f"{date_format(start, _('l j F, H:i'))}-{end:%H:%M}"
+    when = date_format(start, _("l j F, H:i")) + f"-{end:%H:%M}"
     if order.kind == Order.Kind.DELIVERY:
         return _("delivery on %(when)s") % {"when": when}
     return _("pickup on %(when)s") % {"when": when}

@@ -8,9 +8,11 @@ set (CI sets it), a missing service fails the test instead of skipping it.
 import os
 import shutil
 from functools import cache
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -20,6 +22,21 @@ celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
 
 STRICT = os.environ.get("ORDERLY_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _translations_compiled():
+    """The German pages read the compiled catalogues (.mo, git-ignored, built from the .po in
+    git by `make translations`): build them first when a .po is newer, as `make test` does."""
+    root = Path(__file__).resolve().parents[1]
+    stale = [
+        po
+        for po in root.glob("*/locale/*/LC_MESSAGES/django.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale and shutil.which("msgfmt"):
+        call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
 
 
 @cache

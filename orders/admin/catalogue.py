@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
+from modeltranslation.admin import TranslationAdmin
 
 from config.admin_site import CheckedAutocompleteSelect
 from config.errors import ApplicationError
@@ -40,7 +41,7 @@ class ProductInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "slug", "position", "product_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -171,7 +172,7 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
+class ProductAdmin(ImportExportMixin, TranslationAdmin, ServiceSaveAdmin):
     service = staticmethod(product_save)
     resource_classes = [ProductResource]
     import_formats = FORMATS
@@ -194,7 +195,21 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
     readonly_fields = ["stock_with_link"]
     inlines = [ProductImageInline, StockMovementInline]
     fieldsets = [
-        (None, {"fields": ["category", "name", "slug", "sku", "description"]}),
+        # Each text in English and German (modeltranslation); an empty German one shows English.
+        (
+            None,
+            {
+                "fields": [
+                    "category",
+                    "name_en",
+                    "name_de",
+                    "slug",
+                    "sku",
+                    "description_en",
+                    "description_de",
+                ]
+            },
+        ),
         ("Price", {"fields": ["price", "tax_rate"]}),
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]

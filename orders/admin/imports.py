@@ -11,6 +11,7 @@ reference and ignored on import: nothing is fetched.
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.instance_loaders import CachedInstanceLoader
@@ -106,6 +107,16 @@ class ProductResource(resources.ModelResource):
         instance_loader_class = CachedInstanceLoader
         skip_unchanged = True
         report_skipped = True
+
+    def import_data(self, *args, **kwargs):
+        """The sheet's name and description are the English texts, whatever language the
+        manager reads admin in (the German ones are edited in the product form)."""
+        with translation.override("en"):
+            return super().import_data(*args, **kwargs)
+
+    def export(self, *args, **kwargs):
+        with translation.override("en"):
+            return super().export(*args, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self.fields["category"].widget.by_slug = {c.slug: c for c in Category.objects.all()}

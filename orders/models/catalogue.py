@@ -52,6 +52,9 @@ class Product(models.Model):
     # On PostgreSQL a trigger keeps this up to date from the name, the category's name and
     # the description (migration 0007), and a GIN index serves searches from it.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same from the German texts (English where there is none), with PostgreSQL's german
+    # configuration, so "Brötchen" finds "Brötchen" and "Kuchen" the cakes (migration 0016).
+    search_vector_de = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -6,8 +6,10 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from config.languages import language_current
 from orders.models import Category, Product, ProductImage
 
 
@@ -25,7 +27,8 @@ def category_list_with_counts() -> QuerySet[Category]:
 def product_list(*, category: str | None = None, search: str = "") -> QuerySet[Product]:
     """Active products, optionally in one category (by slug) and matching a search.
 
-    On PostgreSQL a search is English full-text search over name, category name and
+    On PostgreSQL a search is full-text search in the reader's language (English, or German
+    over the German texts with PostgreSQL's german configuration) over name, category name and
     description (so "croissants" finds the croissant and "bread" the Bread category's
     loaves), ranked in that order of weight, then by trigram word similarity on the name
     (served by the product_name_trgm GIN index) so a typo still finds the loaf, and a
@@ -38,9 +41,17 @@ def product_list(*, category: str | None = None, search: str = "") -> QuerySet[P
         Product.objects.filter(is_active=True)
         .select_related("category")
         .prefetch_related(pictures_prefetch())
-        .order_by("name", "pk")
+        .order_by(*product_order())
     )
     return products_matching(products_in_category(products, category=category), search=search)
+
+
+def product_order() -> tuple:
+    """By name in the reader's language, an untranslated name read as its English one (the
+    name the page shows), so German pages are in German alphabetical order."""
+    if language_current() == "en":
+        return ("name_en", "pk")
+    return (Coalesce(NullIf(f"name_{language_current()}", Value("")), "name_en"), "pk")
 
 
 def pictures_prefetch() -> Prefetch:
@@ -73,38 +84,52 @@ def products_matching(products: QuerySet[Product], *, search: str) -> QuerySet[P
         return products
     if connection.vendor != "postgresql":
         return products.filter(_words_anywhere(search, products=products))
-    query = SearchQuery(search, config=SEARCH_CONFIG, search_type="websearch")
-    # Each condition is served by its own GIN index (migration 0007); only the matches
-    # are ranked.
+    language = "de" if language_current() == "de" else "en"
+    vector, name = SEARCH_VECTORS[language], f"name_{language}"
+    query = SearchQuery(search, config=SEARCH_CONFIGS[language], search_type="websearch")
+    # Each condition is served by its own GIN index (migrations 0007 and 0016); only the
+    # matches are ranked. A German search reads the German document, which holds the
+    # English text of whatever is not translated yet.
     return (
         products.filter(
-            Q(search_vector=query)
-            | Q(name__trigram_word_similar=search)
-            | Q(name__icontains=search)
+            Q(**{vector: query})
+            | Q(**{f"{name}__trigram_word_similar": search})
+            | Q(**{f"{name}__icontains": search})
         )
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            similarity=TrigramWordSimilarity(search, "name"),
+            rank=SearchRank(F(vector), query),
+            similarity=TrigramWordSimilarity(search, name),
         )
-        .order_by("-rank", "-similarity", "name", "pk")
+        .order_by("-rank", "-similarity", *product_order())
     )
 
 
-SEARCH_CONFIG = "english"
+# PostgreSQL's text search configuration and search document of each language.
+SEARCH_CONFIGS = {"en": "english", "de": "german"}
+SEARCH_VECTORS = {"en": "search_vector", "de": "search_vector_de"}
 SEARCHED_FIELDS = ("name", "category__name", "description")
+
+
+def _searched_fields() -> list[str]:
+    """The English texts, and the reader's language's when it is another."""
+    languages = ["en"] if language_current() == "en" else [language_current(), "en"]
+    return [f"{field}_{language}" for field in SEARCHED_FIELDS for language in languages]
 
 
 def _words_anywhere(search: str, *, products: QuerySet[Product]) -> Q:
     """Every word of the search in one of the searched fields, singular or plural, or
     spelt close to a word of the product's name."""
-    names = [(pk, name.lower().split()) for pk, name in products.values_list("pk", "name")]
+    names = [
+        (pk, " ".join(filter(None, texts)).lower().split())
+        for pk, *texts in products.values_list("pk", *{"name_en", f"name_{language_current()}"})
+    ]
     match = Q()
     for word in search.split()[:10]:
         forms = {word, word.removesuffix("s")} - {""}
         near = [pk for pk, name in names if _close_to_one_of(word.lower(), name)]
         match &= reduce(
             operator.or_,
-            (Q(**{f"{field}__icontains": form}) for field in SEARCHED_FIELDS for form in forms),
+            (Q(**{f"{field}__icontains": form}) for field in _searched_fields() for form in forms),
             Q(pk__in=near),
         )
     return match

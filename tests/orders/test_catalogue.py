@@ -323,9 +323,11 @@ def test_search_on_postgresql_has_an_index_for_each_of_its_conditions():
         )
         indexes = dict(cursor.fetchall())
     assert "USING gin (search_vector)" in indexes["product_search_vector"]
-    assert "gin (upper((name)::text) gin_trgm_ops)" in indexes["product_name_upper_trgm"]
+    assert "gin (upper((name_en)::text) gin_trgm_ops)" in indexes["product_name_en_upper_trgm"]
+    assert "USING gin (search_vector_de)" in indexes["product_search_vector_de"]
+    assert "gin (upper((name_de)::text) gin_trgm_ops)" in indexes["product_name_de_upper_trgm"]
     plan = product_list(search="sourdough").explain()
-    assert "search_vector @@" in plan and "upper((name)::text) ~~" in plan, plan
+    assert "search_vector @@" in plan and "upper((name_en)::text) ~~" in plan, plan
 
 
 @pytest.mark.postgres

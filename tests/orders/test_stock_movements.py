@@ -88,7 +88,7 @@ def test_saving_a_product_form_never_changes_its_stock(client):
 
     response = client.post(
         f"/admin/orders/product/{product.pk}/change/",
-        change_form_data(page, name="Dark rye", stock="99"),
+        change_form_data(page, name_en="Dark rye", stock="99"),
     )
 
     assert response.status_code == 302
