@@ -159,7 +159,11 @@ def test_signing_up_keeps_the_language_of_the_page(client):
     assert "Registrieren" in page.content.decode()
     client.post(
         "/accounts/signup/",
-        {"email": "neu@example.com", "password1": "ein langes Passwort 7", "password2": "ein langes Passwort 7"},
+        {
+            "email": "neu@example.com",
+            "password1": "ein langes Passwort 7",
+            "password2": "ein langes Passwort 7",
+        },
     )
     assert User.objects.get(email="neu@example.com").language == "de"
 
