@@ -78,6 +78,46 @@ DEMO_PRODUCTS = [
     ("DRK-006", "drinks", "Hot chocolate flakes", "6.50", 12, "Shaved 70% chocolate for milk."),
 ]
 
+# The German names and descriptions of the demo catalogue, by slug and SKU.
+DEMO_CATEGORIES_DE = {
+    "bread": ("Brot", "Vor Sonnenaufgang gebacken, aus lange gereiften Teigen."),
+    "pastries": ("Feingebäck", "Geblättert, buttrig und am besten am selben Tag."),
+    "cakes": ("Kuchen", "Ganze Kuchen und Stücke für den Tisch oder das Büro."),
+    "drinks": ("Getränke", "Kaffeebohnen, Tees und Säfte, die zu allem passen."),
+}
+DEMO_PRODUCTS_DE = {
+    "BRD-001": ("Landbrot aus Sauerteig", "Säuerlich, offene Krume und eine dunkle Kruste."),
+    "BRD-002": ("Roggenbrot mit Saaten", "Kräftiger Roggen mit Sonnenblumen- und Kürbiskernen."),
+    "BRD-003": ("Weißes Kastenbrot", "Weich, geschnitten, wie gemacht für Toast."),
+    "BRD-004": ("Vollkornkastenbrot", "Steingemahlenes Vollkornmehl, ehrlich und nussig."),
+    "BRD-005": ("Baguette", "Knusprige Kruste, dreimal am Tag gebacken."),
+    "BRD-006": ("Focaccia mit Rosmarin", "Olivenöl, Meersalz und Rosmarin."),
+    "BRD-007": ("Dinkelbrot", "Leichter Dinkel, leicht süßlich. Heute nur noch wenige."),
+    "BRD-008": ("Ciabatta", "Luftiges italienisches Pantoffelbrot."),
+    "PST-001": ("Buttercroissant", "Siebenundzwanzig Schichten französischer Butter."),
+    "PST-002": ("Schokoladencroissant", "Zwei Stangen dunkle Schokolade im Inneren."),
+    "PST-003": ("Mandelcroissant", "Zweimal gebacken, mit Frangipane."),
+    "PST-004": ("Zimtschnecke", "Kardamomteig und Zimtbutter."),
+    "PST-005": ("Rosinenschnecke", "Vanillecreme und in Rum eingelegte Rosinen."),
+    "PST-006": ("Aprikosenplunder", "Aprikosenhälften auf Vanillecreme."),
+    "PST-007": ("Morgenschnecke", "Orangenschale und brauner Zucker."),
+    "PST-008": ("Käsestange", "Würziger Cheddar und eine Prise Cayennepfeffer."),
+    "CAK-001": ("Zitronenkuchen", "Ein ganzer Kastenkuchen, spritzig und saftig."),
+    "CAK-002": ("Schokoladentorte", "Für zehn Personen. Dunkel, reichhaltig, kompromisslos."),
+    "CAK-003": ("Rüblikuchen, ein Stück", "Frischkäsecreme und Walnüsse."),
+    "CAK-004": ("Biskuittorte", "Himbeermarmelade und Vanillecreme."),
+    "CAK-005": ("Bananenbrot", "Braune Butter und dunkler Muscovado-Zucker."),
+    "CAK-006": ("Brownie", "Saftig, mit knuspriger Oberfläche."),
+    "CAK-007": ("Käsekuchen, ein Stück", "Gebacken nach New Yorker Art."),
+    "CAK-008": ("Kürbiskuchen", "Im Herbst wieder da."),
+    "DRK-001": ("Espressobohnen des Hauses 250 g", "Noten von Schokolade und Haselnuss."),
+    "DRK-002": ("Earl-Grey-Tee", "Lose Blätter, mit Bergamotte."),
+    "DRK-003": ("Frischer Orangensaft 1 l", "Heute Morgen gepresst."),
+    "DRK-004": ("Naturtrüber Apfelsaft 1 l", "Aus einem Obstgarten in Kent."),
+    "DRK-005": ("Holunderblütenschorle", "Leicht perlend, nicht zu süß."),
+    "DRK-006": ("Trinkschokoladen-Flocken", "Geraspelte 70-%-Schokolade für Milch."),
+}
+
 # This one stays in the admin to show what an inactive product looks like.
 DEMO_INACTIVE_SKUS = {"CAK-008"}
 
@@ -86,8 +126,18 @@ def seed_catalogue() -> list[str]:
     """Create the demo categories and products; return lines to print."""
     categories = {}
     for position, (slug, name, description) in enumerate(DEMO_CATEGORIES):
+        name_de, description_de = DEMO_CATEGORIES_DE[slug]
         categories[slug], _ = Category.objects.update_or_create(
-            slug=slug, defaults={"name": name, "description": description, "position": position}
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_en": name,
+                "name_de": name_de,
+                "description": description,
+                "description_en": description,
+                "description_de": description_de,
+                "position": position,
+            },
         )
     for sku, category_slug, name, price, stock, description in DEMO_PRODUCTS:
         Product.objects.update_or_create(
@@ -95,8 +145,12 @@ def seed_catalogue() -> list[str]:
             defaults={
                 "category": categories[category_slug],
                 "name": name,
+                "name_en": name,
+                "name_de": DEMO_PRODUCTS_DE[sku][0],
                 "slug": slugify(name),
                 "description": description,
+                "description_en": description,
+                "description_de": DEMO_PRODUCTS_DE[sku][1],
                 "price": Decimal(price),
                 "tax_rate": Decimal("0.0000") if category_slug != "drinks" else Decimal("0.2000"),
                 "stock": stock,
