@@ -39,7 +39,7 @@ def test_checkout_in_the_browser_places_an_order_and_it_can_be_cancelled(page, s
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
 
     page.goto("/checkout/")
@@ -92,7 +92,7 @@ def test_a_customer_pays_in_the_sandbox_and_the_order_page_shows_it_paid(page, s
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
     page.goto("/checkout/?kind=pickup")
     page.check("input[name=address][value=pickup]")

@@ -33,7 +33,7 @@ def test_place_order_is_in_reach_on_a_phone_with_two_weeks_of_slots(page, screen
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
 
     page.goto("/checkout/")
