@@ -10,6 +10,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.csv import csv_writer
 from orders import permissions
@@ -109,7 +110,11 @@ def order_slip_view(request, number: str):
     order = order_slip(number=number)
     if order is None:
         raise Http404("No such order.")
-    context = {"orders": [order], "title": f"Slip {order.number}", "slot": order.slot}
+    context = {
+        "orders": [order],
+        "title": _("Slip %(number)s") % {"number": order.number},
+        "slot": order.slot,
+    }
     return render(request, "staff/slips.html", context)
 
 
@@ -121,7 +126,7 @@ def slot_slips_view(request, slot_id: int):
     orders = slot_slips(slot=slot)
     context = {
         "orders": orders,
-        "title": f"Slips for {slot}",
+        "title": _("Slips for %(slot)s") % {"slot": slot},
         "slot": slot,
         "whole_slot": True,
         "day": timezone.localdate(slot.starts_at),
