@@ -33,10 +33,10 @@ def test_a_product_name_with_a_control_character_is_refused_in_the_admin(client,
     product = ProductFactory(name="Plum tart")
     page = client.get(f"/admin/orders/product/{product.pk}/change/")
     response = client.post(
-        f"/admin/orders/product/{product.pk}/change/", change_form_data(page, name=name)
+        f"/admin/orders/product/{product.pk}/change/", change_form_data(page, name_en=name)
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["name"] == [
+    assert response.context["adminform"].form.errors["name_en"] == [
         "Enter one line of text, without line breaks, tabs or other control characters."
     ]
     product.refresh_from_db()
