@@ -132,28 +132,27 @@ def delivery_zone_delete(*, zone: DeliveryZone) -> None:
     zone.delete()
 
 
-def delivery_zone_rules_check(*, rules: Iterable[tuple[str, bool]], country: str) -> None:
-    """For forms (admin's inline rules): raise DeliveryRulesInvalid naming the bad rule."""
-    _rules_checked(
-        [{"pattern": pattern, "include": include} for pattern, include in rules], country=country
-    )
+def delivery_zone_rule_check(*, pattern: str, country: str) -> str:
+    """For forms (admin's inline rules): the pattern written the canonical way, or
+    DeliveryRulesInvalid naming it."""
+    return _rules_checked([{"pattern": pattern}], country=country)[0][0]
+
+
+def delivery_zone_save(*, zone: DeliveryZone) -> DeliveryZone:
+    """Admin's door: save a zone edited in a form (its rules: delivery_zone_rules_set)."""
+    model_validate(zone, fields=ZONE_FIELDS)
+    zone.save()
+    return zone
 
 
 @transaction.atomic
-def delivery_zone_save(
-    *, zone: DeliveryZone, rules: Iterable[tuple[str, bool]] | None = None
-) -> DeliveryZone:
-    """Admin's door: save a zone edited in a form, and its rules when given."""
-    model_validate(zone, fields=ZONE_FIELDS)
-    checked = (
-        None
-        if rules is None
-        else _rules_checked([{"pattern": p, "include": i} for p, i in rules], country=zone.country)
+def delivery_zone_rules_set(*, zone: DeliveryZone, rules: Iterable[tuple[str, bool]]) -> None:
+    """Replace a zone's rules; a bad one is refused naming it, and nothing is written."""
+    checked = _rules_checked(
+        [{"pattern": pattern, "include": include} for pattern, include in rules],
+        country=zone.country,
     )
-    zone.save()
-    if checked is not None:
-        _rules_write(zone=zone, rules=checked)
-    return zone
+    _rules_write(zone=zone, rules=checked)
 
 
 @dataclass(frozen=True)
