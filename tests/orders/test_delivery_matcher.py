@@ -165,3 +165,26 @@ def test_the_fee_is_waived_at_or_over_the_threshold(fee, threshold, goods):
     due = delivery_fee_due(fee=fee, goods=goods, free_delivery_over=threshold)
     assert due == (Decimal("0.00") if goods >= threshold else fee)
     assert delivery_fee_due(fee=fee, goods=goods, free_delivery_over=None) == fee
+
+
+@pytest.mark.parametrize(
+    ("postcode", "served_by"),
+    [
+        ("e1 6an", "Central"),
+        ("E1W 1AA", "Central"),
+        ("E14 5AB", "Inner"),
+        ("E5 8AA", None),
+        ("N1 9GU", None),
+        ("N1 7AA", "Central"),
+        ("SW1A 1AA", None),
+    ],
+)
+def test_the_decision_records_examples_hold(postcode, served_by):
+    """docs/decisions/0007-delivery-zones.md, table "Examples"."""
+    central = zone(
+        ("EC", True), ("E1", True), ("N1", True), ("N1 9GU", False), name="Central", zone_id=1
+    )
+    inner = zone(
+        ("E2-E9", True), ("N4-N7", True), ("E", True), ("E5", False), name="Inner", zone_id=2
+    )
+    assert quote(postcode, central, inner).zone == served_by
