@@ -140,6 +140,8 @@ class CheckoutPreviewInputSerializer(serializers.Serializer):
     )
     address = serializers.IntegerField(
         required=False,
+        min_value=1,
+        max_value=2**63 - 1,
         help_text=_(
             "For delivery: one of your addresses (its zone sets the fee); default: your first."
         ),

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.serializers import TextField
 from orders import permissions
 from orders.selectors.delivery import delivery_zone_list
 from orders.services.delivery import (
@@ -25,7 +26,7 @@ def _money(help_text: str, **kwargs):
 
 class DeliveryRuleSerializer(serializers.Serializer):
     # Blank is let through so the service refuses it as a rule, naming `rules`.
-    pattern = serializers.CharField(
+    pattern = TextField(
         max_length=20,
         allow_blank=True,
         help_text=_(
@@ -39,7 +40,7 @@ class DeliveryRuleSerializer(serializers.Serializer):
 
 class DeliveryZoneSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
     country = serializers.ChoiceField(
         choices=list(countries), help_text=_("ISO 3166 code, e.g. GB.")
     )
@@ -119,8 +120,8 @@ class DeliveryZoneViewSet(viewsets.GenericViewSet):
 
 
 class DeliveryCheckInputSerializer(serializers.Serializer):
-    postcode = serializers.CharField(max_length=16, help_text=_("The postcode to ask about."))
-    country = serializers.CharField(
+    postcode = TextField(max_length=16, help_text=_("The postcode to ask about."))
+    country = TextField(
         max_length=2, default="GB", help_text=_("ISO 3166 code of the postcode's country.")
     )
 

@@ -168,3 +168,28 @@ def test_the_schema_describes_the_delivery_endpoints(api_client):
     check = schema["paths"]["/api/v1/delivery/check/"]["get"]
     assert {p["name"] for p in check["parameters"]} >= {"postcode", "country"}
     assert "delivery" in schema["components"]["schemas"]["Cart"]["properties"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**BODY, "name": 0},
+        {**BODY, "rules": [{"pattern": 1}]},
+        {**BODY, "rules": "E1"},
+        {**BODY, "name": "a\x00b"},
+        {**BODY, "name": "two\nlines"},
+    ],
+)
+def test_zone_input_that_is_not_what_the_schema_says_is_a_400(manager, body):
+    response = manager.post(ZONES, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["field"].split(".")[0] in {"name", "rules"}
+    assert not DeliveryZone.objects.exists()
+
+
+@pytest.mark.parametrize("address", ["abc", "0", "9" * 30])
+def test_the_preview_refuses_an_address_that_is_not_an_id(api_client, address):
+    api_client.force_authenticate(UserFactory())
+    response = api_client.get("/api/v1/checkout/preview/", {"kind": "delivery", "address": address})
+    assert response.status_code == 400
+    assert response.json()["field"] == "address"
