@@ -116,7 +116,8 @@ class CartItemUpdateSerializer(serializers.Serializer):
 def _cart_response(cart, *, user, status_code: int = status.HTTP_200_OK) -> Response:
     summary = cart_summary(cart=cart)
     reply = CartSerializer(summary).data
-    reply["delivery"] = _delivery_data(delivery_for_cart(user=user, goods=summary.subtotal))
+    delivery = delivery_for_cart(user=user, goods=summary.subtotal) if summary.lines else None
+    reply["delivery"] = _delivery_data(delivery)
     return Response(reply, status=status_code)
 
 

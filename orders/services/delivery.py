@@ -173,7 +173,7 @@ class CartDelivery:
 def address_for_delivery(*, user, address_id: int | None = None):
     """The customer's address to price delivery to: the one asked for (AddressInvalid if it
     is not theirs), else their first; None without any."""
-    addresses = user.addresses.only("postcode", "country")
+    addresses = user.addresses.all()
     if address_id is None:
         return addresses.first()
     address = addresses.filter(pk=address_id).first()
