@@ -51,7 +51,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # Before admin: it adds the name_en/name_de fields to the product form (docs/decisions/0007).
+    # Before admin: it adds the name_en/name_de fields to the product form (docs/decisions/0008).
     "modeltranslation",
     "config.apps.ShopAdminConfig",  # django.contrib.admin, with config.admin_site
     "django.contrib.auth",

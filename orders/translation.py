@@ -1,4 +1,4 @@
-"""Which catalogue texts are translated (django-modeltranslation, docs/decisions/0007):
+"""Which catalogue texts are translated (django-modeltranslation, docs/decisions/0008):
 name_en/name_de and description_en/description_de beside the English original, the
 active language read first and English when it is empty."""
 

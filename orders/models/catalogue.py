@@ -53,7 +53,7 @@ class Product(models.Model):
     # the description (migration 0007), and a GIN index serves searches from it.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same from the German texts (English where there is none), with PostgreSQL's german
-    # configuration, so "Brötchen" finds "Brötchen" and "Kuchen" the cakes (migration 0016).
+    # configuration, so "Brötchen" finds "Brötchen" and "Kuchen" the cakes (migration 0017).
     search_vector_de = SearchVectorField(null=True, editable=False)
 
     class Meta:

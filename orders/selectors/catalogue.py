@@ -87,7 +87,7 @@ def products_matching(products: QuerySet[Product], *, search: str) -> QuerySet[P
     language = "de" if language_current() == "de" else "en"
     vector, name = SEARCH_VECTORS[language], f"name_{language}"
     query = SearchQuery(search, config=SEARCH_CONFIGS[language], search_type="websearch")
-    # Each condition is served by its own GIN index (migrations 0007 and 0016); only the
+    # Each condition is served by its own GIN index (migrations 0007 and 0017); only the
     # matches are ranked. A German search reads the German document, which holds the
     # English text of whatever is not translated yet.
     return (

@@ -93,7 +93,7 @@ CREATE TRIGGER orders_product_search_vector
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0015_single_line_fields_refuse_control_characters"),
+        ("orders", "0016_delivery_zones"),
     ]
 
     operations = [
