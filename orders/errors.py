@@ -180,3 +180,15 @@ class StorageUnavailable(ApplicationError):
 
     status_code, default_code, default_field = 503, "storage_unavailable", "image"
     default_message = "Pictures cannot be stored just now: please try again in a minute."
+
+
+class GuestCheckoutOff(ApplicationError):
+    """Checking out without an account is off (GUEST_CHECKOUT): the API answers 401."""
+
+    status_code, default_code = 401, "not_authenticated"
+
+
+class GuestDetailsInvalid(ApplicationError):
+    """A guest's email, name, phone or address fails the rules an account's would."""
+
+    default_code, default_field = "guest_invalid", "guest"
