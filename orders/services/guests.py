@@ -45,7 +45,8 @@ def guest_details_clean(
 ) -> GuestDetails:
     """Check a guest's details as an account's profile and address are checked; raise
     GuestDetailsInvalid naming the first field at fault (`guest.email`, `guest.name`,
-    `guest.phone`, or `address.<field>`, e.g. `address.postcode` for one malformed for its country)."""
+    `guest.phone`, or `address.<field>`: `address.postcode` for one malformed for its
+    country)."""
     email = str(email or "").strip().lower()
     name = str(name or "").strip()
     phone_text = str(phone or "").strip()

@@ -17,10 +17,20 @@ from rest_framework.test import APIClient
 from notifications.models import Notification
 from orders.errors import GuestCheckoutOff
 from orders.guests import LINK_SALT, guest_link_path
-from orders.models import CartLine, CheckoutRequest, Coupon, Order, OrderEvent, Payment, Product
-from orders.models import Refund, Slot
+from orders.models import (
+    CartLine,
+    CheckoutRequest,
+    Coupon,
+    Order,
+    OrderEvent,
+    Payment,
+    Product,
+    Refund,
+    Slot,
+)
 from orders.services.checkout import checkout_place_as_guest
 from orders.services.guests import guest_orders_claim
+from orders.services.transitions import order_transition
 from tests.factories import CouponFactory, ProductFactory, SlotFactory, UserFactory, place_order
 
 pytestmark = pytest.mark.django_db
@@ -193,8 +203,6 @@ def test_the_guest_cancels_a_paid_order_by_their_link_and_is_refunded(shop, comm
 
 def test_a_guest_cannot_cancel_once_the_order_is_on_its_way(shop):
     order = _guest_order(shop)
-    from orders.services.transitions import order_transition
-
     order_transition(order=order, to=Order.Status.PAID, by=None)
     staff = UserFactory(is_superuser=True)
     order_transition(order=order, to=Order.Status.PREPARING, by=staff)
@@ -430,8 +438,6 @@ def test_a_guests_coupon_is_used_once_and_given_back_when_the_order_expires(shop
     assert used_up.status_code == 409
     assert used_up.json()["field"] == "coupon"
 
-    from orders.services.transitions import order_transition
-
     order_transition(order=order, to=Order.Status.EXPIRED, by=None, note="Not paid in time.")
     assert Coupon.objects.get().uses == 0
 
@@ -514,3 +520,40 @@ def test_claiming_attaches_only_guest_orders(shop):
     assert guest_orders_claim(user=UserFactory(email="b@example.com"), email="a@example.com") == 0
     customer.refresh_from_db()
     assert customer.user.email == "a@example.com"
+
+
+# --- Cost ----------------------------------------------------------------------------------
+
+GUEST_QUERIES = 27
+
+
+@pytest.mark.parametrize("line_count", [1, 20])
+def test_guest_checkout_query_count_does_not_grow_with_the_cart(
+    django_assert_num_queries, line_count
+):
+    from orders.models import Cart
+    from tests.factories import CartLineFactory
+
+    cart = Cart.objects.create(user=None)
+    for _ in range(line_count):
+        CartLineFactory(cart=cart, product=ProductFactory(stock=50), quantity=2)
+    slot = SlotFactory(kind="delivery")
+    coupon = CouponFactory(code="TEN")
+
+    # A customer's checkout (test_checkout.QUERIES, 29) less the email-verified check, the
+    # email preference (a guest has neither) and the user row lock, plus the advisory lock on
+    # the email (the lock on an account of that email is the same one query as the user's).
+    with django_assert_num_queries(GUEST_QUERIES):
+        order, created = checkout_place_as_guest(
+            cart_id=cart.pk,
+            email=EMAIL,
+            name="Sam Baker",
+            phone="+442079460000",
+            address=ADDRESS,
+            slot_id=slot.pk,
+            coupon_code=coupon.code,
+            idempotency_key="k",
+        )
+    assert created
+    assert order.lines.count() == line_count
+    assert set(Product.objects.values_list("stock", flat=True)) == {48}
