@@ -28,6 +28,7 @@ from orders.models import (
     Refund,
     Slot,
 )
+from orders.services.account_data import orders_anonymise
 from orders.services.checkout import checkout_place_as_guest
 from orders.services.guests import guest_orders_claim
 from orders.services.transitions import order_transition
@@ -557,3 +558,32 @@ def test_guest_checkout_query_count_does_not_grow_with_the_cart(
     assert created
     assert order.lines.count() == line_count
     assert set(Product.objects.values_list("stock", flat=True)) == {48}
+
+
+def test_a_refused_guest_checkout_keeps_what_was_written_and_changes_nothing(client, shop):
+    _cart(client, shop.bread)
+    before = _state()
+
+    response = client.post(
+        "/checkout/", _form(shop.delivery, address={**ADDRESS, "postcode": "12345"}), follow=True
+    )
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/checkout/"
+    assert "postcode" in page.lower()
+    assert 'value="sam@example.com"' in page and 'value="1 Mill Lane"' in page
+    assert _state() == before
+
+
+def test_erasing_the_account_of_a_claimed_guest_order_ends_its_link(shop):
+    order = _guest_order(shop)
+    link = guest_link_path(number=order.number)
+    user = UserFactory(email=EMAIL)
+    guest_orders_claim(user=user, email=EMAIL)
+    assert Client().get(link).status_code == 200
+
+    orders_anonymise(user=user)
+
+    assert Client().get(link).status_code == 404
+    order.refresh_from_db()
+    assert order.guest_email == order.contact_email == order.contact_phone == ""
