@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -377,6 +377,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._reply(order, status.HTTP_201_CREATED)
 
     def _create_as_guest(self, request):
+        if not isinstance(request.data, dict) or "guest" not in request.data:
+            raise NotAuthenticated()  # neither signed in nor checking out as a guest
         # DRF checks CSRF only for signed-in sessions; a guest's cart is their session's.
         SessionAuthentication().enforce_csrf(request)
         data = GuestCheckoutInputSerializer(data=request.data)
