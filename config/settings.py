@@ -551,6 +551,11 @@ SHOP_LEGAL_NAME = env.str("SHOP_LEGAL_NAME", default=f"{SHOP_NAME} Ltd")
 SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")
 SHOP_VAT_NUMBER = env.str("SHOP_VAT_NUMBER", default="")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
+# A visitor who is not signed in may check out with an email, a name and a phone; the order
+# is reached by a signed link from its email (docs/decisions/0008-guest-orders.md).
+GUEST_CHECKOUT = env.bool("GUEST_CHECKOUT", default=False)
+# How long that link opens the guest's order.
+GUEST_ORDER_LINK_DAYS = env.int("GUEST_ORDER_LINK_DAYS", default=60)
 # Slots are created from the opening hours this many days ahead, and booking a slot closes
 # this many minutes before it starts.
 SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=14)

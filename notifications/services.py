@@ -28,8 +28,10 @@ from notifications.models import Delivery, Kind, LowStockAlert, Notification, Pr
 from notifications.selectors import notification_get
 from orders import permissions
 from orders.days import shop_day
+from orders.guests import guest_link_path
 from orders.models import Order, OrderLine, Product
 from orders.money import money_text
+from orders.policy import Actor, order_customer_is
 from orders.pricing import tax_label
 from orders.selectors.invoices import invoice_of_order_number
 from orders.selectors.staff import orders_sold
@@ -64,11 +66,21 @@ STUCK_ERROR = f"the attempt did not finish within {DELIVERY_STUCK_AFTER}"
 
 
 def notify(
-    *, recipient: User, kind: str, title: str, body: str, link: str = "", dedupe_key: str = ""
+    *,
+    recipient: User | None,
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    dedupe_key: str = "",
+    email: str = "",
 ) -> Notification | None:
     """Write a notification and, when the recipient wants its email, a delivery queued
     after commit. With a dedupe_key, a second call for the same recipient writes nothing
-    and returns None (the database decides, so two workers cannot both write it)."""
+    and returns None (the database decides, so two workers cannot both write it).
+
+    A guest (no account: `recipient` None) has no inbox or preferences: the notification
+    is the record of the email, which always goes to `email`."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -84,8 +96,11 @@ def notify(
             raise
         return None
     metrics.notification_counted(channel="inbox", result="written")
-    if _wants_email(user=recipient, kind=kind):
-        delivery = Delivery.objects.create(notification=notification, to=recipient.email)
+    to = email if recipient is None else recipient.email
+    if (recipient is None and kind not in IN_APP_ONLY) or (
+        recipient is not None and _wants_email(user=recipient, kind=kind)
+    ):
+        delivery = Delivery.objects.create(notification=notification, to=to)
         # robust: a broker that is down must not undo the change; the sweep sends it later.
         transaction.on_commit(lambda: task_queue(SEND_TASK, delivery.pk), robust=True)
     return notification
@@ -123,16 +138,26 @@ def _total_text(order: Order) -> str:
     return text
 
 
-def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
+def _customer_notify(*, order: Order, **message) -> Notification | None:
+    """Tell the order's customer: its account, or a guest by email with the signed link to
+    their order (the only way they reach it)."""
+    if order.user_id is None:
+        return notify(
+            recipient=None,
+            email=order.guest_email,
+            link=guest_link_path(number=order.number),
+            **message,
+        )
+    return notify(recipient=order.user, link=order.get_absolute_url(), **message)
+
+
+def order_change_notify(*, order: Order, from_status: str, to_status: str, by: Actor) -> None:
     """What the customer (and staff, and managers) hear when an order changes."""
-    number, link = order.number, order.get_absolute_url()
-    customer = order.user
+    number = order.number
     Status = Order.Status
 
     def tell(kind, title, body, dedupe_key=""):
-        notify(
-            recipient=customer, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
-        )
+        _customer_notify(order=order, kind=kind, title=title, body=body, dedupe_key=dedupe_key)
 
     if not from_status:
         minutes = int(settings.ORDER_PAYMENT_TIMEOUT.total_seconds() // 60)
@@ -173,7 +198,7 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
             f"Your order is out for delivery, for {_slot_text(order)}.",
         )
     elif to_status == Status.CANCELLED:
-        who = "You cancelled" if by is not None and by.pk == customer.pk else "The shop cancelled"
+        who = "You cancelled" if order_customer_is(order=order, by=by) else "The shop cancelled"
         money_note = (
             f"Your payment of {money_text(order.total)} will be refunded in full to the card "
             "you paid with."
@@ -202,15 +227,14 @@ def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
     part = f" for {what}" if what else ""
     if amount < order.total:
         part += f" (part of the {money_text(order.total)} you paid)"
-    notify(
-        recipient=order.user,
+    _customer_notify(
+        order=order,
         kind=Kind.ORDER_REFUNDED,
         title=f"Refund for order {order.number}",
         body=(
             f"We refunded {money_text(amount)}{part} to the card you paid with. It can take a few "
             "days to show on your statement."
         ),
-        link=order.get_absolute_url(),
     )
 
 
@@ -278,12 +302,11 @@ def slot_reminders_send(*, now: datetime | None = None) -> int:
     for order in due:
         with transaction.atomic():
             written += (
-                notify(
-                    recipient=order.user,
+                _customer_notify(
+                    order=order,
                     kind=Kind.SLOT_REMINDER,
                     title=f"Your {order.get_kind_display().lower()} slot starts soon",
                     body=f"Order {order.number}: {_slot_text(order)}.",
-                    link=order.get_absolute_url(),
                     dedupe_key=f"slot_reminder:{order.pk}",
                 )
                 is not None

@@ -203,3 +203,15 @@ class PostcodeInvalid(ApplicationError):
 
 class DeliveryRulesInvalid(ApplicationError):
     default_code, default_field = "rules_invalid", "rules"
+
+
+class GuestCheckoutOff(ApplicationError):
+    """Checking out without an account is off (GUEST_CHECKOUT): the API answers 401."""
+
+    status_code, default_code = 401, "not_authenticated"
+
+
+class GuestDetailsInvalid(ApplicationError):
+    """A guest's email, name, phone or address fails the rules an account's would."""
+
+    default_code, default_field = "guest_invalid", "guest"

@@ -1,6 +1,7 @@
 """HTML forms of the orders app. They check types only; the rules live in orders.services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
 from orders.models import MAX_LINE_QUANTITY
@@ -59,3 +60,37 @@ class CheckoutForm(forms.Form):
         if not (value.isascii() and value.isdigit()):
             raise forms.ValidationError("Choose a delivery address, or pickup.")
         return int(value)
+
+
+GUEST_ADDRESS_INPUTS = ("line1", "line2", "city", "postcode", "country", "instructions")
+
+
+class GuestCheckoutForm(forms.Form):
+    """A guest's checkout: the token, slot and coupon as CheckoutForm, and who they are.
+    Types only: orders.services.guests checks the email, phone and address."""
+
+    token = CheckoutForm.base_fields["token"]
+    slot = CheckoutForm.base_fields["slot"]
+    coupon = CheckoutForm.base_fields["coupon"]
+    kind = forms.ChoiceField(
+        choices=[("delivery", _("Delivery")), (PICKUP, _("Pickup"))],
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose delivery or pickup.")},
+    )
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    line1 = forms.CharField(label=_("Address line 1"), max_length=200, required=False)
+    line2 = forms.CharField(label=_("Address line 2"), max_length=200, required=False)
+    city = forms.CharField(label=_("Town or city"), max_length=100, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=16, required=False)
+    country = forms.CharField(label=_("Country"), max_length=2, required=False)
+    instructions = forms.CharField(
+        label=_("Instructions for the driver"), max_length=300, required=False
+    )
+
+    def address(self) -> dict | None:
+        """The address typed, for a delivery; None for pickup."""
+        if self.cleaned_data["kind"] == PICKUP:
+            return None
+        return {field: self.cleaned_data[field] for field in GUEST_ADDRESS_INPUTS}

@@ -116,6 +116,12 @@ class OrderQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+def orders_of_email(*, email: str) -> Q:
+    """The orders a guest checkout with `email` (lower case) counts as theirs: the guest
+    orders placed with it and the orders of an account with that email."""
+    return Q(guest_email=email) | Q(user__email__iexact=email)
+
+
 class Order(models.Model):
     """A placed order. Its status and money (GUARDED_FIELDS) are written by orders.services
     only: checkout creates it and orders.services.transitions.order_transition moves it."""
@@ -135,7 +141,17 @@ class Order(models.Model):
 
     number = models.CharField(max_length=40, unique=True, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="Empty for a guest's order until they verify its email on an account.",
+    )
+    guest_email = models.EmailField(
+        blank=True,
+        editable=False,
+        help_text="Placed by a guest with this email (lower case); kept once claimed.",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, editable=False
@@ -228,9 +244,18 @@ class Order(models.Model):
                 condition=Q(refunded__gte=0, refunded__lte=models.F("total")),
                 name="order_refunded_within_total",
             ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest_email=""),
+                name="order_has_a_customer_or_guest_email",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "status"], name="order_user_status"),
+            models.Index(
+                fields=["guest_email", "status"],
+                condition=~Q(guest_email=""),
+                name="order_guest_email_status",
+            ),
             models.Index(fields=["status", "placed_at"], name="order_status_placed_at"),
             models.Index(fields=["slot", "status"], name="order_slot_status"),
         ]
@@ -247,6 +272,11 @@ class Order(models.Model):
 
     def get_absolute_url(self):
         return reverse("order_detail", kwargs={"number": self.number})
+
+    @property
+    def is_guest(self) -> bool:
+        """Placed by a guest and not (yet) claimed by an account."""
+        return self.user_id is None
 
     @property
     def pay_url(self) -> str:
@@ -318,6 +348,9 @@ class OrderEvent(models.Model):
         related_name="+",
         help_text="Empty when the system made the change (payment, expiry).",
     )
+    by_guest = models.BooleanField(
+        default=False, help_text="Made by the guest who placed the order (through their link)."
+    )
     from_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Order.Status.choices)
     note = models.CharField(max_length=500, blank=True, validators=[single_line])
@@ -335,18 +368,26 @@ class OrderEvent(models.Model):
     @property
     def acted_by(self) -> str:
         """ "system" (no actor), "customer" (the order's own customer) or "staff" (anyone else)."""
+        if self.by_guest:
+            return "customer"
         if self.actor_id is None:
             return "system"
         return "customer" if self.actor_id == self.order.user_id else "staff"
 
 
 class CheckoutRequest(models.Model):
-    """An Idempotency-Key a user sent with a checkout, and the order it created.
+    """An Idempotency-Key a user (or a guest: `guest`, their session's cart and email) sent
+    with a checkout, and the order it created.
 
     Written in the checkout's own transaction, so a key whose checkout failed can be retried.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    guest = models.CharField(
+        max_length=300, blank=True, help_text="A guest's scope: their cart and email."
+    )
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=200, help_text="The request it was sent with.")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
@@ -354,7 +395,16 @@ class CheckoutRequest(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="checkout_request_key_per_user")
+            models.UniqueConstraint(fields=["user", "key"], name="checkout_request_key_per_user"),
+            models.UniqueConstraint(
+                fields=["guest", "key"],
+                condition=Q(user__isnull=True),
+                name="checkout_request_key_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest=""),
+                name="checkout_request_user_or_guest",
+            ),
         ]
 
     def __str__(self):

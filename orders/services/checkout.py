@@ -5,6 +5,7 @@ line, the delivery fee and its tax) is priced by orders/pricing.py; `order_price
 the shop's settings, and checkout stores each line's discount, net, tax and gross.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Address, User
 from accounts.services import user_ensure_verified
@@ -23,6 +25,7 @@ from orders.errors import (
     AddressInvalid,
     CouponExhausted,
     EmptyCart,
+    GuestCheckoutOff,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
     OutOfStock,
@@ -39,12 +42,22 @@ from orders.models import (
     Product,
     Slot,
 )
-from orders.models.orders import order_door
+from orders.models.orders import order_door, orders_of_email
+from orders.policy import Actor, GuestAccess
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
 from orders.services.delivery import delivery_ensure, delivery_quote_for
-from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
+from orders.services.guests import GuestDetails, guest_details_clean
+from orders.services.locks import (
+    lock_cart,
+    lock_coupon,
+    lock_guest,
+    lock_guest_cart,
+    lock_products,
+    lock_slot,
+    lock_user,
+)
 from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
@@ -142,12 +155,52 @@ def checkout_place(
     return checkout.place()
 
 
+@metrics.refusals_counted
+def checkout_place_as_guest(
+    *,
+    cart_id: int | None,
+    email: object,
+    name: object,
+    phone: object,
+    address: dict | None,
+    slot_id: int,
+    coupon_code: str = "",
+    idempotency_key: str,
+) -> tuple[Order, bool]:
+    """Place an order from a guest's cart (found through their session) when GUEST_CHECKOUT
+    is on: the same steps as checkout_place (GuestCheckout), with the guest's email, name,
+    phone and, for a delivery, an address written at checkout. Returns (order, created).
+
+    The Idempotency-Key is scoped to the guest's cart and email; the open-orders limit
+    counts the email's guest orders and the orders of an account with that email.
+    """
+    if not settings.GUEST_CHECKOUT:
+        raise GuestCheckoutOff(gettext("Please sign in or create an account to check out."))
+    key = idempotency_key_clean(idempotency_key)
+    guest = guest_details_clean(email=email, name=name, phone=phone, address=address)
+    if cart_id is None:
+        raise EmptyCart()
+    checkout = GuestCheckout(
+        user=None,
+        slot_id=slot_id,
+        address_id=None,
+        coupon_code=(coupon_code or "").strip(),
+        key=key,
+        now=timezone.now(),
+        guest=guest,
+        cart_id=cart_id,
+    )
+    # As for a customer: the email's overdue orders expire first, outside this checkout.
+    orders_expire_unpaid(email=guest.email, now=checkout.now)
+    return checkout.place()
+
+
 @dataclass
 class Checkout:
     """One checkout, as the steps it takes (django-oscar's OrderCreator): each step locks
     what it reads in the order of orders/services/locks.py and raises before any write."""
 
-    user: User
+    user: User | None
     slot_id: int
     address_id: int | None
     coupon_code: str
@@ -160,9 +213,7 @@ class Checkout:
 
     @transaction.atomic
     def place(self) -> tuple[Order, bool]:
-        # One user's checkouts run one at a time: a repeated key waits here for the first
-        # request to commit, then finds its order; the open-orders count cannot race.
-        lock_user(user_id=self.user.pk)
+        self.lock_customer()
         previous = self.previous_order()
         if previous is not None:
             return previous, False
@@ -190,14 +241,19 @@ class Checkout:
         self.record(order=order, cart_lines=cart_lines)
         return order_paid_if_free(order=order), True
 
+    def lock_customer(self) -> None:
+        # One user's checkouts run one at a time: a repeated key waits here for the first
+        # request to commit, then finds its order; the open-orders count cannot race.
+        lock_user(user_id=self.user.pk)
+
+    def requests(self):
+        """The CheckoutRequests of this customer's keys."""
+        return CheckoutRequest.objects.filter(user=self.user)
+
     def previous_order(self) -> Order | None:
         """The order this idempotency key already placed, or None; a key sent again with
         another slot, address or coupon is refused."""
-        previous = (
-            CheckoutRequest.objects.filter(user=self.user, key=self.key)
-            .select_related("order")
-            .first()
-        )
+        previous = self.requests().filter(key=self.key).select_related("order").first()
         if previous is None:
             return None
         if previous.fingerprint != self.fingerprint:
@@ -207,10 +263,11 @@ class Checkout:
             )
         return previous.order
 
+    def open_orders(self):
+        return Order.objects.filter(user=self.user)
+
     def ensure_few_open_orders(self) -> None:
-        open_orders = Order.objects.filter(
-            user=self.user, status=Order.Status.PENDING_PAYMENT
-        ).count()
+        open_orders = self.open_orders().filter(status=Order.Status.PENDING_PAYMENT).count()
         if open_orders >= settings.MAX_OPEN_ORDERS:
             raise TooManyOpenOrders(
                 f"You already have {open_orders} orders waiting for payment: pay for or cancel "
@@ -221,7 +278,7 @@ class Checkout:
     def take_cart(self) -> list[dict]:
         """The cart's lines, under the cart's row lock (the one the cart services take), so a
         quantity changed during checkout is either in this order or still in the cart."""
-        cart = lock_cart(user_id=self.user.pk)
+        cart = self.lock_cart()
         cart_lines = (
             list(CartLine.objects.filter(cart=cart).values("pk", "product_id", "quantity"))
             if cart
@@ -230,6 +287,9 @@ class Checkout:
         if not cart_lines:
             raise EmptyCart()
         return cart_lines
+
+    def lock_cart(self):
+        return lock_cart(user_id=self.user.pk)
 
     def take_products(self, wanted: dict[int, int]) -> dict[int, Product]:
         products = {p.pk: p for p in lock_products(wanted)}
@@ -292,11 +352,10 @@ class Checkout:
             return Order.objects.create(
                 pk=pk,
                 number=f"ORD-{timezone.localtime(self.now).year}-{pk:06d}",
-                user=self.user,
                 kind=slot.kind,
                 slot=slot,
                 **delivery,
-                contact_email=self.user.email,
+                **self.customer(),
                 coupon=coupon,
                 coupon_code=coupon.code if coupon else "",
                 currency=settings.SHOP_CURRENCY,
@@ -309,6 +368,10 @@ class Checkout:
                 discount=priced.discount,
                 total=priced.total,
             )
+
+    def customer(self) -> dict:
+        """Whose the order is, as its fields."""
+        return {"user": self.user, "contact_email": self.user.email}
 
     def create_lines(
         self,
@@ -360,20 +423,98 @@ class Checkout:
     def record(self, *, order: Order, cart_lines: list[dict]) -> None:
         """The order's first event, the key that placed it, the emptied cart, and the news
         for other apps (orders.signals.order_changing: the notifications)."""
+        by = self.actor(order)
         OrderEvent.objects.create(
             order=order,
             actor=self.user,
+            by_guest=isinstance(by, GuestAccess),
             from_status="",
             to_status=order.status,
             note="Order placed.",
         )
         CheckoutRequest.objects.create(
-            user=self.user, key=self.key, fingerprint=self.fingerprint, order=order
+            **self.request_scope(), key=self.key, fingerprint=self.fingerprint, order=order
         )
         CartLine.objects.filter(pk__in=[line["pk"] for line in cart_lines]).delete()
         order_changing.send(
-            sender=Order, order=order, from_status="", to_status=order.status, by=self.user, note=""
+            sender=Order, order=order, from_status="", to_status=order.status, by=by, note=""
         )
+
+    def actor(self, order: Order) -> Actor:
+        return self.user
+
+    def request_scope(self) -> dict:
+        return {"user": self.user}
+
+
+@dataclass
+class GuestCheckout(Checkout):
+    """A guest's checkout: Checkout's steps, with the guest's variant where a step reads
+    the user (the lock, the keys, the open orders, the cart, the address and contact, whose
+    the order is). `user` is None."""
+
+    guest: GuestDetails
+    cart_id: int
+
+    @property
+    def fingerprint(self) -> str:
+        address = self.guest.address
+        written = "|".join(
+            [
+                self.guest.name,
+                self.guest.phone,
+                address.as_text() if address else "",
+                address.instructions if address else "",
+            ]
+        )
+        digest = hashlib.sha256(written.encode()).hexdigest()[:32]
+        return f"slot={self.slot_id};guest={digest};coupon={self.coupon_code.upper()}"
+
+    @property
+    def scope(self) -> str:
+        return f"cart={self.cart_id};email={self.guest.email}"
+
+    def lock_customer(self) -> None:
+        lock_guest(email=self.guest.email)
+
+    def requests(self):
+        return CheckoutRequest.objects.filter(user__isnull=True, guest=self.scope)
+
+    def open_orders(self):
+        return Order.objects.filter(orders_of_email(email=self.guest.email))
+
+    def lock_cart(self):
+        return lock_guest_cart(cart_id=self.cart_id)
+
+    def delivery(self, *, kind: str) -> dict[str, str]:
+        """The same order fields a customer's address book fills, from the address the guest
+        wrote (so every later step that reads them, such as delivery areas, applies)."""
+        contact = {"contact_name": self.guest.name, "contact_phone": self.guest.phone}
+        address = self.guest.address
+        if kind != Slot.Kind.DELIVERY:
+            if address is not None:
+                raise AddressInvalid(
+                    gettext("This is a pickup slot: orders collected in the shop take no address.")
+                )
+            return contact
+        if address is None:
+            raise AddressInvalid(gettext("Enter a delivery address, or choose a pickup slot."))
+        return {
+            "delivery_address": address.as_text(),
+            "delivery_postcode": address.postcode,
+            "delivery_country": address.country.code,
+            "delivery_instructions": address.instructions,
+            **contact,
+        }
+
+    def customer(self) -> dict:
+        return {"user": None, "guest_email": self.guest.email, "contact_email": self.guest.email}
+
+    def actor(self, order: Order) -> Actor:
+        return GuestAccess(order_id=order.pk)
+
+    def request_scope(self) -> dict:
+        return {"user": None, "guest": self.scope}
 
 
 def _order_pk_take() -> int:

@@ -62,7 +62,7 @@ def document_number_next(*, counter: DocumentCounter) -> str:
 def _buyer_address(order: Order) -> str:
     """The delivery address copied onto the order; for pickup, the customer's first saved
     address, if any."""
-    if order.delivery_address:
+    if order.delivery_address or order.user_id is None:  # a guest has no address book
         return order.delivery_address
     address = Address.objects.filter(user_id=order.user_id).order_by("created_at", "pk").first()
     return address.as_text() if address else ""

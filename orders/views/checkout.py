@@ -16,21 +16,26 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django_countries import countries
 
 from accounts.models import Address
 from accounts.selectors import user_email_verified
 from config.errors import ApplicationError
 from config.pages import business_errors
 from orders.delivery import DeliveryQuote
-from orders.forms import PICKUP, CheckoutForm
+from orders.forms import GUEST_ADDRESS_INPUTS, PICKUP, CheckoutForm, GuestCheckoutForm
+from orders.guests import guest_link_path
 from orders.models import Order, Slot
+from orders.policy import GuestAccess
 from orders.pricing import LineIn
 from orders.selectors.cart import cart_get, cart_summary
 from orders.selectors.delivery import delivery_zones
 from orders.selectors.slots import slot_list_bookable
-from orders.services.checkout import checkout_place, order_price
+from orders.services.checkout import checkout_place, checkout_place_as_guest, order_price
 from orders.services.coupons import coupon_preview
 from orders.services.delivery import delivery_quote_for
+from orders.views.cart import request_cart
 from orders.views.payments import order_payment_redirect
 
 SLOTS_SHOWN = 500
@@ -98,19 +103,27 @@ def _addresses_quoted(user) -> list[QuotedAddress]:
 
 @business_errors(fallback="checkout")
 def checkout(request):
-    if not request.user.is_authenticated:
+    guest = not request.user.is_authenticated
+    if guest and not settings.GUEST_CHECKOUT:
         messages.info(
             request,
             "Please sign in or create an account to check out: your cart is kept for you.",
         )
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
-        return _checkout_submit(request)
-    summary = cart_summary(cart=cart_get(user=request.user))
-    addresses = _addresses_quoted(request.user)
+        return _guest_checkout_submit(request) if guest else _checkout_submit(request)
+    if guest:
+        summary = cart_summary(cart=request_cart(request))
+        addresses = []
+    else:
+        summary = cart_summary(cart=cart_get(user=request.user))
+        addresses = _addresses_quoted(request.user)
     choice = request.session.get(CHOICE, {})
+    # A guest writes their address here, so delivery is open to them from the start.
     kind = _chosen_kind(
-        request, choice=choice, has_addresses=any(a.quote.deliverable for a in addresses)
+        request,
+        choice=choice,
+        has_addresses=guest or any(a.quote.deliverable for a in addresses),
     )
     slots = list(slot_list_bookable(kind=kind)[:SLOTS_SHOWN])
     by_day = {
@@ -131,7 +144,8 @@ def checkout(request):
         "orders/checkout.html",
         {
             "cart": summary,
-            "verified": user_email_verified(user=request.user),
+            "guest": _guest_context(choice) if guest else None,
+            "verified": guest or user_email_verified(user=request.user),
             "kind": kind,
             "days": [
                 {
@@ -165,6 +179,55 @@ def checkout(request):
             "shop_zone": settings.TIME_ZONE,
         },
     )
+
+
+def _guest_context(choice: dict) -> dict:
+    """What the guest wrote last time (kept while checkout is refused), and the countries."""
+    written = {"country": "GB", **choice.get("guest", {})}
+    return {"written": written, "countries": list(countries)}
+
+
+def _guest_checkout_submit(request):
+    form = GuestCheckoutForm(request.POST)
+    kind = request.POST.get("kind", "")
+    request.session[CHOICE] = {
+        "slot": request.POST.get("slot", "")[:20],
+        "address": PICKUP if kind == PICKUP else "guest",
+        "coupon": request.POST.get("coupon", "")[:32],
+        "guest": {
+            field: request.POST.get(field, "")[:300]
+            for field in ("email", "name", "phone", *GUEST_ADDRESS_INPUTS)
+        },
+    }
+    if "preview" in request.POST:
+        return redirect("checkout")
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("checkout")
+    cart = request_cart(request)
+    order, created = checkout_place_as_guest(
+        cart_id=cart.pk if cart else None,
+        email=form.cleaned_data["email"],
+        name=form.cleaned_data["name"],
+        phone=form.cleaned_data["phone"],
+        address=form.address(),
+        slot_id=form.cleaned_data["slot"],
+        coupon_code=form.cleaned_data["coupon"],
+        idempotency_key=form.cleaned_data["token"],
+    )
+    request.session.pop(CHOICE, None)
+    page = guest_link_path(number=order.number)
+    if created:
+        messages.success(
+            request,
+            gettext(
+                "Thank you! Your order %(number)s is placed. We sent a link to it to %(email)s."
+            )
+            % {"number": order.number, "email": order.guest_email},
+        )
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return redirect(page)
+    return order_payment_redirect(request, order, by=GuestAccess(order_id=order.pk), page_url=page)
 
 
 def _checkout_submit(request):
