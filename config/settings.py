@@ -551,6 +551,9 @@ SHOP_LEGAL_NAME = env.str("SHOP_LEGAL_NAME", default=f"{SHOP_NAME} Ltd")
 SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")
 SHOP_VAT_NUMBER = env.str("SHOP_VAT_NUMBER", default="")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
+# Off: a product whose allergens are not recorded cannot be put in a cart or checked out
+# (its page says "Ask the shop"); on, it is sold and says the same (orders/food.py).
+SELL_WITHOUT_ALLERGEN_INFO = env.bool("SELL_WITHOUT_ALLERGEN_INFO", default=True)
 # Slots are created from the opening hours this many days ahead, and booking a slot closes
 # this many minutes before it starts.
 SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=14)

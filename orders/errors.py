@@ -180,3 +180,13 @@ class StorageUnavailable(ApplicationError):
 
     status_code, default_code, default_field = 503, "storage_unavailable", "image"
     default_message = "Pictures cannot be stored just now: please try again in a minute."
+
+
+# --- Food information -----------------------------------------------------------
+
+
+class AllergenInfoMissing(Conflict):
+    """The shop sells nothing whose allergens are unknown (SELL_WITHOUT_ALLERGEN_INFO off),
+    and this product's are; the message names every such product."""
+
+    default_code, default_field = "allergen_info_missing", "product"

@@ -42,6 +42,7 @@ from orders.models.orders import order_door
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
+from orders.services.food import products_ensure_sellable
 from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
 from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
@@ -217,6 +218,7 @@ class Checkout:
         problems = _stock_problems(wanted=wanted, products=products)
         if problems:
             raise OutOfStock("; ".join(problems) + ".")
+        products_ensure_sellable(products=products.values(), field="lines")
         return products
 
     def take_slot(self) -> tuple[Slot, dict[str, str]]:
@@ -303,6 +305,8 @@ class Checkout:
                 net=line.net,
                 tax=line.tax,
                 gross=line.gross,
+                allergens_contains=products[pid].allergens_contains,
+                allergens_may_contain=products[pid].allergens_may_contain,
             )
             for (pid, _), line in zip(bought, priced.lines, strict=True)
         )
