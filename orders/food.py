@@ -134,6 +134,24 @@ class FoodInformation:
         }
 
 
+def allergens_problem(*, contains: int | None, may_contain: int) -> str:
+    """What is wrong with these allergen bits ("" when nothing): the rule the admin and the
+    import show, and the check constraints of migration 0016 hold."""
+    if contains is None:
+        if may_contain:
+            return gettext(
+                'Allergens not known, yet some are marked as "may contain": record what '
+                "the product contains (possibly none) first."
+            )
+        return ""
+    both = allergens_of(contains & may_contain)
+    if both:
+        return gettext('%(names)s: marked both as "contains" and "may contain"; choose one.') % {
+            "names": ", ".join(map(str, both))
+        }
+    return ""
+
+
 def allergens_block_sale(product: FoodInformation) -> bool:
     """The one rule: with SELL_WITHOUT_ALLERGEN_INFO off, a product whose allergens are not
     known cannot be bought (cart, checkout; the pages hide its add button)."""

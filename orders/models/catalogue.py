@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +11,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
-from orders.food import ALL_ALLERGENS, ALL_SUITABLE_FOR, FoodInformation
+from orders.food import ALL_ALLERGENS, ALL_SUITABLE_FOR, FoodInformation, allergens_problem
 
 
 class Category(models.Model):
@@ -115,6 +116,14 @@ class Product(FoodInformation, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        problem = allergens_problem(
+            contains=self.allergens_contains, may_contain=self.allergens_may_contain
+        )
+        if problem:
+            raise ValidationError(problem)
 
     @property
     def in_stock(self) -> bool:
