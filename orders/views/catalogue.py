@@ -50,7 +50,8 @@ def _home(request, **context):
     search = request.GET.get("q", "").strip()[:100]
     without = _without(request)
     categories, rows, count, number = catalogue_cached(
-        f"page {category_slug} {search} {request.GET.get('page', '')} {','.join(without)}",
+        # repr keeps the parts apart: a search holding spaces never reads as another page
+        f"page {(category_slug, search, request.GET.get('page', ''), without)!r}",
         lambda: _catalogue_page(category_slug, search, request.GET.get("page"), without),
     )
     current_category = next((c for c in categories if c.slug == category_slug), None)
