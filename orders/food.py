@@ -1,7 +1,7 @@
 """Food information: the 14 major allergens (UK FIR 2014, EU 1169/2011 annex II), what a
 product is suitable for, and the one rule on selling a product whose allergens are unknown.
 
-A product stores each list as an integer with one bit per entry (docs/decisions/0007): the
+A product stores each list as an integer with one bit per entry (docs/decisions/0008): the
 bit of an entry is its place in the tuple below, so the tuples only ever grow at the end.
 """
 
@@ -136,7 +136,7 @@ class FoodInformation:
 
 def allergens_problem(*, contains: int | None, may_contain: int) -> str:
     """What is wrong with these allergen bits ("" when nothing): the rule the admin and the
-    import show, and the check constraints of migration 0016 hold."""
+    import show, and the check constraints of migration 0017 hold."""
     if contains is None:
         if may_contain:
             return gettext(

@@ -84,7 +84,7 @@ class Product(FoodInformation, models.Model):
     stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
     low_stock_threshold = models.PositiveIntegerField(default=5)
     is_active = models.BooleanField("active", default=True)
-    # Food information (orders/food.py, docs/decisions/0007-allergens-as-bits.md)
+    # Food information (orders/food.py, docs/decisions/0008-allergens-as-bits.md)
     allergens_contains, allergens_may_contain = allergen_fields()
     ingredients = models.TextField(_("ingredients"), blank=True)
     suitable_for = models.PositiveSmallIntegerField(

@@ -55,7 +55,7 @@ def products_without_allergens(
     """Leave out every product that contains or may contain one of these allergens (keys of
     orders.food.ALLERGENS), and every product whose allergens are not known: nobody can
     promise those are free of anything. One condition on the product row itself
-    (docs/decisions/0007-allergens-as-bits.md)."""
+    (docs/decisions/0008-allergens-as-bits.md)."""
     if not keys:
         return products
     return (
