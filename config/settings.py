@@ -556,6 +556,9 @@ MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
 GUEST_CHECKOUT = env.bool("GUEST_CHECKOUT", default=False)
 # How long that link opens the guest's order.
 GUEST_ORDER_LINK_DAYS = env.int("GUEST_ORDER_LINK_DAYS", default=60)
+# Off: a product whose allergens are not recorded cannot be put in a cart or checked out
+# (its page says "Ask the shop"); on, it is sold and says the same (orders/food.py).
+SELL_WITHOUT_ALLERGEN_INFO = env.bool("SELL_WITHOUT_ALLERGEN_INFO", default=True)
 # Slots are created from the opening hours this many days ahead, and booking a slot closes
 # this many minutes before it starts.
 SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=14)

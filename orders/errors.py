@@ -215,3 +215,13 @@ class GuestDetailsInvalid(ApplicationError):
     """A guest's email, name, phone or address fails the rules an account's would."""
 
     default_code, default_field = "guest_invalid", "guest"
+
+
+# --- Food information -----------------------------------------------------------
+
+
+class AllergenInfoMissing(Conflict):
+    """The shop sells nothing whose allergens are unknown (SELL_WITHOUT_ALLERGEN_INFO off),
+    and this product's are; the message names every such product."""
+
+    default_code, default_field = "allergen_info_missing", "product"

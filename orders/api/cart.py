@@ -7,6 +7,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orders.api.catalogue import FoodInformationSerializer
 from orders.errors import CartLineNotFound
 from orders.models import Cart, CartLine, Slot
 from orders.pricing import LineIn
@@ -21,7 +22,7 @@ from orders.services.delivery import (
 )
 
 
-class CartProductSerializer(serializers.Serializer):
+class CartProductSerializer(FoodInformationSerializer):
     id = serializers.IntegerField()
     slug = serializers.SlugField()
     name = serializers.CharField()
@@ -37,6 +38,9 @@ class CartLineSerializer(serializers.Serializer):
     inactive = serializers.BooleanField(help_text="The product is no longer for sale.")
     out_of_stock = serializers.BooleanField(
         help_text="Fewer in stock than this line asks for (or none at all)."
+    )
+    allergen_info_missing = serializers.BooleanField(
+        help_text="The shop sells nothing whose allergens are unknown, and this product's are."
     )
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders import permissions
+from orders.api.catalogue import AllergensField
 from orders.models import Slot
 from orders.selectors.daywork import day_parse, prep_list
 
@@ -27,6 +28,7 @@ class PrepProductSerializer(serializers.Serializer):
     by_slot = PrepSlotSerializer(
         many=True, help_text="Only the slots that need some, in time order."
     )
+    allergens = AllergensField()
 
 
 class PrepListSerializer(serializers.Serializer):

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.validators import single_line
-from orders.models.catalogue import Product
+from orders.food import FoodInformation
+from orders.models.catalogue import Product, allergen_constraints, allergen_fields
 from orders.models.slots import Slot
 
 
@@ -283,7 +284,7 @@ class Order(models.Model):
         return f"/api/v1/orders/{self.number}/pay/"
 
 
-class OrderLine(models.Model):
+class OrderLine(FoodInformation, models.Model):
     """What was bought, copied from the product at checkout so later catalogue edits leave it.
 
     net + tax = gross; the order's subtotal, discount, tax and total are sums of its lines'
@@ -313,6 +314,8 @@ class OrderLine(models.Model):
     gross = models.DecimalField(
         max_digits=10, decimal_places=2, help_text="What the customer pays for this line."
     )
+    # The product's allergens as sold, for the slip handed over with the goods.
+    allergens_contains, allergens_may_contain = allergen_fields()
 
     class Meta:
         ordering = ["pk"]
@@ -330,6 +333,7 @@ class OrderLine(models.Model):
                 condition=Q(discount__gte=0, discount__lte=models.F("line_total")),
                 name="order_line_discount_within_line_total",
             ),
+            *allergen_constraints("order_line"),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 
 from orders import pricing
+from orders.food import allergens_block_sale
 from orders.models import Cart, CartLine, Product
 
 
@@ -19,10 +20,11 @@ class CartLineSummary:
     line_total: Decimal
     inactive: bool
     out_of_stock: bool
+    allergen_info_missing: bool = False
 
     @property
     def has_problem(self) -> bool:
-        return self.inactive or self.out_of_stock
+        return self.inactive or self.out_of_stock or self.allergen_info_missing
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
                 line_total=pricing.money(product.price * line.quantity),
                 inactive=not product.is_active,
                 out_of_stock=product.stock < line.quantity,
+                allergen_info_missing=allergens_block_sale(product),
             )
         )
     # What cannot be bought as it stands is flagged and left out of the totals.

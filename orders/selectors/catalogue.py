@@ -2,12 +2,14 @@
 
 import difflib
 import operator
+from collections.abc import Sequence
 from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from orders.food import allergen_mask
 from orders.models import Category, Product, ProductImage
 
 
@@ -22,8 +24,11 @@ def category_list_with_counts() -> QuerySet[Category]:
     ).filter(product_count__gt=0)
 
 
-def product_list(*, category: str | None = None, search: str = "") -> QuerySet[Product]:
-    """Active products, optionally in one category (by slug) and matching a search.
+def product_list(
+    *, category: str | None = None, search: str = "", without: Sequence[str] = ()
+) -> QuerySet[Product]:
+    """Active products, optionally in one category (by slug), matching a search and free of
+    some allergens (products_without_allergens).
 
     On PostgreSQL a search is English full-text search over name, category name and
     description (so "croissants" finds the croissant and "bread" the Bread category's
@@ -40,7 +45,28 @@ def product_list(*, category: str | None = None, search: str = "") -> QuerySet[P
         .prefetch_related(pictures_prefetch())
         .order_by("name", "pk")
     )
+    products = products_without_allergens(products, keys=without)
     return products_matching(products_in_category(products, category=category), search=search)
+
+
+def products_without_allergens(
+    products: QuerySet[Product], *, keys: Sequence[str]
+) -> QuerySet[Product]:
+    """Leave out every product that contains or may contain one of these allergens (keys of
+    orders.food.ALLERGENS), and every product whose allergens are not known: nobody can
+    promise those are free of anything. One condition on the product row itself
+    (docs/decisions/0009-allergens-as-bits.md)."""
+    if not keys:
+        return products
+    return (
+        products.filter(allergens_contains__isnull=False)
+        .alias(
+            allergen_hits=F("allergens_contains")
+            .bitor(F("allergens_may_contain"))
+            .bitand(allergen_mask(keys))
+        )
+        .filter(allergen_hits=0)
+    )
 
 
 def pictures_prefetch() -> Prefetch:

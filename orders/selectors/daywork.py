@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config.forms import FIRST_DAY, LAST_DAY
 from orders.days import shop_day
+from orders.food import FoodInformation
 from orders.models import Order, OrderLine, Slot
 from orders.states import TO_DELIVER, TO_PREPARE
 
@@ -54,12 +55,14 @@ class PrepSlotQuantity:
 
 
 @dataclass
-class PrepProduct:
+class PrepProduct(FoodInformation):
     sku: str
     name: str
     category: str
     category_position: int | None
     by_slot: list[PrepSlotQuantity] = field(default_factory=list)
+    allergens_contains: int | None = None
+    allergens_may_contain: int = 0
 
     @property
     def quantity(self) -> int:
@@ -105,6 +108,10 @@ def prep_list(*, day: date) -> PrepList:
             name=Coalesce(Max("product__name"), Max("product_name")),
             category=Max("product__category__name"),
             category_position=Max("product__category__position"),
+            product_contains=Max("product__allergens_contains"),
+            product_may_contain=Max("product__allergens_may_contain"),
+            sold_contains=Max("allergens_contains"),
+            sold_may_contain=Max("allergens_may_contain"),
         )
         .order_by()
     )
@@ -127,6 +134,7 @@ def prep_list(*, day: date) -> PrepList:
                 name=row["name"],
                 category=row["category"] or UNCATEGORISED,
                 category_position=row["category_position"],
+                **_allergens_of_row(row),
             ),
         )
         product.by_slot.append(PrepSlotQuantity(slot=slot, quantity=row["quantity"]))
@@ -150,6 +158,20 @@ def prep_list(*, day: date) -> PrepList:
             ),
         ),
     )
+
+
+def _allergens_of_row(row: dict) -> dict:
+    """The product's allergens as they are now, or as sold when it has none recorded (or
+    was deleted)."""
+    if row["product_contains"] is not None:
+        return {
+            "allergens_contains": row["product_contains"],
+            "allergens_may_contain": row["product_may_contain"],
+        }
+    return {
+        "allergens_contains": row["sold_contains"],
+        "allergens_may_contain": row["sold_may_contain"] or 0,
+    }
 
 
 def order_slip(*, number: str) -> Order | None:

@@ -15,6 +15,7 @@ from orders.errors import (
     QuantityInvalid,
 )
 from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Product
+from orders.services.food import products_ensure_sellable
 from orders.services.locks import lock_cart_line, lock_carts
 
 # Where a guest's cart id is kept in the browser session until they sign in.
@@ -101,6 +102,7 @@ def _add(*, cart: Cart, product_id: int, quantity: int) -> CartLine:
     )
     if product is None:
         raise ProductUnavailable()
+    products_ensure_sellable(products=[product])
     if product.in_cart + quantity > MAX_LINE_QUANTITY:
         raise QuantityInvalid(
             f"You already have {product.in_cart} of {product.name} in your cart; "

@@ -48,6 +48,7 @@ from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
 from orders.services.delivery import delivery_ensure, delivery_quote_for
+from orders.services.food import products_ensure_sellable
 from orders.services.guests import GuestDetails, guest_details_clean
 from orders.services.locks import (
     lock_cart,
@@ -296,6 +297,7 @@ class Checkout:
         problems = _stock_problems(wanted=wanted, products=products)
         if problems:
             raise OutOfStock("; ".join(problems) + ".")
+        products_ensure_sellable(products=products.values(), field="lines")
         return products
 
     def take_slot(self) -> tuple[Slot, dict[str, str]]:
@@ -395,6 +397,8 @@ class Checkout:
                 net=line.net,
                 tax=line.tax,
                 gross=line.gross,
+                allergens_contains=products[pid].allergens_contains,
+                allergens_may_contain=products[pid].allergens_may_contain,
             )
             for (pid, _), line in zip(bought, priced.lines, strict=True)
         )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from config.csv import csv_cell
+from orders.food import allergen_mask
 from orders.models import Order
 from orders.selectors.daywork import delivery_runs, prep_list
 from orders.services.account_data import orders_anonymise
@@ -77,7 +78,9 @@ def bakery():
     bread = CategoryFactory(name="Bread", slug="bread", position=1)
     pastry = CategoryFactory(name="Pastry", slug="pastry", position=2)
     sourdough = ProductFactory(name="Sourdough", sku="BR-SOUR", category=bread)
-    baguette = ProductFactory(name="Baguette", sku="BR-BAG", category=bread)
+    baguette = ProductFactory(
+        name="Baguette", sku="BR-BAG", category=bread, allergens_contains=allergen_mask(["gluten"])
+    )
     croissant = ProductFactory(name="Croissant", sku="PA-CRO", category=pastry)
     day = _tomorrow()
     morning = _slot(day, 9)
@@ -120,6 +123,7 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "category": "Bread",
                 "quantity": 3,
                 "by_slot": [_slot_json(afternoon, 3)],
+                "allergens": {"contains": ["gluten"], "may_contain": []},
             },
             {
                 "sku": "BR-SOUR",
@@ -127,6 +131,7 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "category": "Bread",
                 "quantity": 3,
                 "by_slot": [_slot_json(morning, 3)],
+                "allergens": None,
             },
             {
                 "sku": "PA-CRO",
@@ -134,6 +139,7 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "category": "Pastry",
                 "quantity": 4,
                 "by_slot": [_slot_json(morning, 1), _slot_json(afternoon, 3)],
+                "allergens": None,
             },
         ],
     }
