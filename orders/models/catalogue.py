@@ -7,7 +7,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from django.utils.translation import gettext_lazy as _
+
 from config.validators import single_line
+
+# The most any product lets a buyer write on one line ("Happy birthday Sam").
+MESSAGE_MAX_LENGTH = 200
 
 
 class Category(models.Model):
@@ -47,6 +52,17 @@ class Product(models.Model):
     stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
     low_stock_threshold = models.PositiveIntegerField(default=5)
     is_active = models.BooleanField("active", default=True)
+    allows_message = models.BooleanField(
+        _("takes a message"),
+        default=False,
+        help_text=_('The buyer may add a message to the item ("Happy birthday Sam").'),
+    )
+    message_max_length = models.PositiveSmallIntegerField(
+        _("message length"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(MESSAGE_MAX_LENGTH)],
+        help_text=_("The longest message the buyer may write, in characters."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # On PostgreSQL a trigger keeps this up to date from the name, the category's name and
@@ -60,6 +76,10 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(tax_rate__gte=0, tax_rate__lte=1), name="product_tax_rate_0_to_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(message_max_length__gte=1, message_max_length__lte=MESSAGE_MAX_LENGTH),
+                name="product_message_max_length_1_to_200",
             ),
         ]
         indexes = [

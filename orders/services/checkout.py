@@ -5,14 +5,17 @@ line, the delivery fee and its tax) is priced by orders/pricing.py; `order_price
 the shop's settings, and checkout stores each line's discount, net, tax and gross.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Address, User
 from accounts.services import user_ensure_verified
@@ -24,6 +27,7 @@ from orders.errors import (
     EmptyCart,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
+    OptionsInvalid,
     OutOfStock,
     SlotUnavailable,
     TooManyOpenOrders,
@@ -39,7 +43,9 @@ from orders.models import (
     Slot,
 )
 from orders.models.orders import order_door
+from orders.options import Chosen, line_options, note_clean
 from orders.pricing import LineIn
+from orders.selectors.options import option_groups_of
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
 from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
@@ -103,6 +109,7 @@ def checkout_place(
     address_id: int | None,
     coupon_code: str = "",
     idempotency_key: str,
+    note: object = "",
 ) -> tuple[Order, bool]:
     """Place an order from the user's cart. Returns (order, created).
 
@@ -119,6 +126,7 @@ def checkout_place(
         coupon_code=(coupon_code or "").strip(),
         key=idempotency_key_clean(idempotency_key),
         now=timezone.now(),
+        note=note_clean(note),
     )
     user_ensure_verified(user=user)
     # A stopped expiry worker must not lock a customer out: their own overdue orders go
@@ -126,6 +134,17 @@ def checkout_place(
     # slot, so it must never run inside this checkout, after its user and before its cart.
     orders_expire_unpaid(user=user, now=checkout.now)
     return checkout.place()
+
+
+@dataclass(frozen=True)
+class Bought:
+    """One cart line as checkout prices it: the choices and unit price as they stand now."""
+
+    product_id: int
+    quantity: int
+    chosen: list[Chosen]
+    unit_price: Decimal
+    message: str
 
 
 @dataclass
@@ -139,6 +158,7 @@ class Checkout:
     coupon_code: str
     key: str
     now: datetime
+    note: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -154,13 +174,18 @@ class Checkout:
             return previous, False
         self.ensure_few_open_orders()
         cart_lines = self.take_cart()
-        wanted = {line["product_id"]: line["quantity"] for line in cart_lines}
+        wanted: dict[int, int] = defaultdict(int)
+        for line in cart_lines:
+            wanted[line["product_id"]] += line["quantity"]
         products = self.take_products(wanted)
+        bought = self.choices(cart_lines=cart_lines, products=products)
         slot, delivery = self.take_slot()
         coupon = self.take_coupon()
-        bought = list(wanted.items())
         priced = order_price(
-            lines=[LineIn(products[pid].price, products[pid].tax_rate, q) for pid, q in bought],
+            lines=[
+                LineIn(line.unit_price, products[line.product_id].tax_rate, line.quantity)
+                for line in bought
+            ],
             kind=slot.kind,
             coupon=coupon,
         )
@@ -204,7 +229,11 @@ class Checkout:
         quantity changed during checkout is either in this order or still in the cart."""
         cart = lock_cart(user_id=self.user.pk)
         cart_lines = (
-            list(CartLine.objects.filter(cart=cart).values("pk", "product_id", "quantity"))
+            list(
+                CartLine.objects.filter(cart=cart).values(
+                    "pk", "product_id", "quantity", "choices_key", "message"
+                )
+            )
             if cart
             else []
         )
@@ -218,6 +247,28 @@ class Checkout:
         if problems:
             raise OutOfStock("; ".join(problems) + ".")
         return products
+
+    def choices(self, *, cart_lines: list[dict], products: dict[int, Product]) -> list[Bought]:
+        """Each cart line with its choices and unit price as the catalogue stands now; a
+        line whose product's options changed since it was added is refused (in one query
+        for every line)."""
+        groups = option_groups_of(product_ids=products)
+        bought, changed = [], []
+        for line in cart_lines:
+            product = products[line["product_id"]]
+            ids = [int(part) for part in line["choices_key"].split(",") if part]
+            found = line_options(product=product, groups=groups.get(product.pk, []), choice_ids=ids)
+            if found is None:
+                changed.append(product.name)
+                continue
+            chosen, price = found
+            bought.append(Bought(product.pk, line["quantity"], chosen, price, line["message"]))
+        if changed:
+            raise OptionsInvalid(
+                gettext("The options of %(products)s changed: remove and add again.")
+                % {"products": ", ".join(changed)}
+            )
+        return bought
 
     def take_slot(self) -> tuple[Slot, dict[str, str]]:
         """The slot, with one place taken in it, and the delivery fields it needs."""
@@ -279,6 +330,7 @@ class Checkout:
                 delivery_tax=priced.delivery_tax,
                 discount=priced.discount,
                 total=priced.total,
+                note=self.note,
             )
 
     def create_lines(
@@ -286,15 +338,15 @@ class Checkout:
         *,
         order: Order,
         products: dict[int, Product],
-        bought: list[tuple[int, int]],
+        bought: list[Bought],
         priced: pricing.Priced,
     ) -> None:
         OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
-                product=products[pid],
-                product_name=products[pid].name,
-                sku=products[pid].sku,
+                product=products[item.product_id],
+                product_name=products[item.product_id].name,
+                sku=products[item.product_id].sku,
                 unit_price=line.unit_price,
                 tax_rate=line.tax_rate,
                 quantity=line.quantity,
@@ -303,8 +355,10 @@ class Checkout:
                 net=line.net,
                 tax=line.tax,
                 gross=line.gross,
+                options=[chosen.as_copy() for chosen in item.chosen],
+                message=item.message,
             )
-            for (pid, _), line in zip(bought, priced.lines, strict=True)
+            for item, line in zip(bought, priced.lines, strict=True)
         )
 
     def use_stock(self, *, products: dict[int, Product], wanted: dict[int, int]) -> None:
