@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-
 from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line

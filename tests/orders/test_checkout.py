@@ -417,9 +417,10 @@ def test_checkout_query_count_does_not_grow_with_the_cart(django_assert_num_quer
     user = type(user).objects.get(pk=user.pk)
 
     # 23 to place the order (with the look for the customer's own overdue orders, expired
-    # before counting open ones, and one read of the lines' option choices), then the order-placed notification: its row in a savepoint,
-    # the customer's email preference, its delivery, a look for stock run low, and a look
-    # for webhook endpoints that hear of new orders.
+    # before counting open ones, and one read of the lines' option choices), then the
+    # order-placed notification: its row in a savepoint, the customer's email preference,
+    # its delivery, a look for stock run low, and a look for webhook endpoints that hear of
+    # new orders.
     with django_assert_num_queries(QUERIES):
         order, created = checkout_place(
             user=user,
