@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 
 from config.admin_site import CheckedAutocompleteSelect
@@ -16,7 +17,8 @@ from config.validators import single_line
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin
 from orders.admin.imports import FORMATS, ProductResource, import_problems
-from orders.models import Category, Product, ProductImage, StockMovement
+from orders.admin.options import OptionGroupInline, option_groups_formset_save
+from orders.models import Category, OptionGroup, Product, ProductImage, StockMovement
 from orders.services.catalogue import product_save
 from orders.services.images import (
     image_clean,
@@ -192,10 +194,11 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     readonly_fields = ["stock_with_link"]
-    inlines = [ProductImageInline, StockMovementInline]
+    inlines = [ProductImageInline, OptionGroupInline, StockMovementInline]
     fieldsets = [
         (None, {"fields": ["category", "name", "slug", "sku", "description"]}),
         ("Price", {"fields": ["price", "tax_rate"]}),
+        (gettext_lazy("Message"), {"fields": ["allows_message", "message_max_length"]}),
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
 
@@ -245,7 +248,10 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
         return redirect("admin:orders_product_import")
 
     def save_formset(self, request, form, formset, change):
-        """Pictures are added, changed and deleted through the images services."""
+        """Pictures are added, changed and deleted through the images services, option
+        groups through the options services."""
+        if formset.model is OptionGroup and form.instance.pk is not None:
+            return option_groups_formset_save(formset, product=form.instance)
         if formset.model is not ProductImage:
             return super().save_formset(request, form, formset, change)
         if form.instance.pk is None:  # the product was refused: nothing to attach to

@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from config.caching import request_keep_only
 from orders.forms import CartAddForm
 from orders.selectors.catalogue import category_list_with_counts, product_list
+from orders.selectors.options import option_groups_of
 from orders.services.catalogue import catalogue_cached
 
 PRODUCTS_PER_PAGE = 12
@@ -92,4 +93,9 @@ def _query_prefix(*, category_slug: str, search: str) -> str:
 def product_detail(request, slug: str):
     product = get_object_or_404(product_list(), slug=slug)
     form = CartAddForm(initial={"product": product.pk, "quantity": 1})
-    return render(request, "orders/product_detail.html", {"product": product, "form": form})
+    groups = option_groups_of(product_ids=[product.pk]).get(product.pk, [])
+    return render(
+        request,
+        "orders/product_detail.html",
+        {"product": product, "form": form, "option_groups": groups},
+    )

@@ -21,6 +21,7 @@ from config.errors import ApplicationError
 from config.pages import business_errors
 from orders.forms import PICKUP, CheckoutForm
 from orders.models import Order, Slot
+from orders.models.orders import ORDER_NOTE_MAX_LENGTH
 from orders.pricing import LineIn
 from orders.selectors.cart import cart_get, cart_summary
 from orders.selectors.slots import slot_list_bookable
@@ -123,6 +124,8 @@ def checkout(request):
             "coupon": choice.get("coupon", ""),
             "coupon_applied": coupon,
             "coupon_refusal": coupon_refusal,
+            "note": choice.get("note", ""),
+            "note_max_length": ORDER_NOTE_MAX_LENGTH,
             "pickup": PICKUP,
             "token": uuid4().hex,
             "totals": order_price(lines=priced, kind=kind, coupon=coupon),
@@ -138,6 +141,7 @@ def _checkout_submit(request):
         "slot": request.POST.get("slot", "")[:20],
         "address": request.POST.get("address", "")[:20],
         "coupon": request.POST.get("coupon", "")[:32],
+        "note": request.POST.get("note", "")[: ORDER_NOTE_MAX_LENGTH * 2],
     }
     if "preview" in request.POST:
         return redirect("checkout")
@@ -150,6 +154,7 @@ def _checkout_submit(request):
         address_id=form.cleaned_data["address"],
         coupon_code=form.cleaned_data["coupon"],
         idempotency_key=form.cleaned_data["token"],
+        note=form.cleaned_data["note"],
     )
     request.session.pop(CHOICE, None)
     if created:
