@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from orders.errors import NotEnoughStock, OptionsInvalid, OutOfStock
-from orders.models import Cart, CartLine, Order, Product
+from orders.models import Cart, CartLine, OptionChoice, Order, Product
 from orders.services import cart as cart_services
 from orders.services.checkout import checkout_place
 from orders.services.invoices import invoice_lines_draft
@@ -548,3 +548,61 @@ def test_the_prep_list_reads_stay_flat_as_lines_grow(
     with django_assert_num_queries(2):
         prep = prep_list(day=today)
     assert len(prep.products[0].messages) == extra_lines
+
+
+def test_the_product_api_gives_the_option_groups_and_whether_it_takes_a_message(api_client, bakery):
+    reply = api_client.get(f"/api/v1/products/{bakery.cake.slug}/").json()
+    assert reply["allows_message"] is True
+    assert reply["message_max_length"] == 20
+    assert reply["option_groups"] == [
+        {
+            "id": bakery.size.pk,
+            "name": "Size",
+            "required": True,
+            "choices": [
+                {"id": bakery.small.pk, "name": "6 inch", "price_change": "0.00"},
+                {"id": bakery.large.pk, "name": "8 inch", "price_change": "6.00"},
+            ],
+        },
+        {
+            "id": bakery.candles.pk,
+            "name": "Candles",
+            "required": False,
+            "choices": [{"id": bakery.candle.pk, "name": "Number candles", "price_change": "1.50"}],
+        },
+    ]
+    listed = api_client.get("/api/v1/products/").json()["results"]
+    assert {p["sku"]: p["allows_message"] for p in listed}["CK-SPONGE"] is True
+
+
+def test_a_manager_edits_choices_in_admin_and_the_catalogue_shows_them_at_once(
+    client, bakery, django_capture_on_commit_callbacks
+):
+    from tests.orders.staff_helpers import change_form_data, role_member
+
+    client.force_login(role_member("manager"))
+    assert client.get(f"/api/v1/products/{bakery.cake.slug}/").status_code == 200  # cached
+    url = f"/admin/orders/optiongroup/{bakery.size.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = change_form_data(page)
+    prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    data[f"{prefix}-1-price_change"] = "7.50"
+    data[f"{prefix}-2-name"] = "10 inch"
+    data[f"{prefix}-2-price_change"] = "12.00"
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = client.post(url, data)
+    assert reply.status_code == 302, reply.context and reply.context["errors"]
+    choices = client.get(f"/api/v1/products/{bakery.cake.slug}/").json()["option_groups"][0]
+    assert [(c["name"], c["price_change"]) for c in choices["choices"]] == [
+        ("6 inch", "0.00"),
+        ("8 inch", "7.50"),
+        ("10 inch", "12.00"),
+    ]
+
+    data[f"{prefix}-2-name"] = ""
+    data[f"{prefix}-1-price_change"] = "-19.00"  # more than the cake's 18.00
+    reply = client.post(url, data)
+    assert reply.status_code == 200
+    assert "a choice may take off at most that much" in reply.content.decode()
+    assert OptionChoice.objects.get(pk=bakery.large.pk).price_change == Decimal("7.50")
