@@ -199,3 +199,26 @@ class MessageInvalid(ApplicationError):
 
 class NoteInvalid(ApplicationError):
     default_code, default_field = "note_invalid", "note"
+
+
+# --- Delivery areas -----------------------------------------------------------
+
+
+class NotDeliverable(ApplicationError):
+    """No active delivery zone covers the address's postcode."""
+
+    default_code, default_field = "not_deliverable", "address"
+
+
+class BelowMinimum(ApplicationError):
+    """The goods (after the coupon) come to less than the delivery zone's minimum order."""
+
+    default_code, default_field = "below_minimum", "cart"
+
+
+class PostcodeInvalid(ApplicationError):
+    default_code, default_field = "postcode_invalid", "postcode"
+
+
+class DeliveryRulesInvalid(ApplicationError):
+    default_code, default_field = "rules_invalid", "rules"

@@ -2,6 +2,7 @@
 
 from orders.admin import (  # noqa: F401
     catalogue,
+    delivery,
     hours,
     invoices,
     options,

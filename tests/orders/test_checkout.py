@@ -382,7 +382,7 @@ def test_checkout_needs_a_signed_in_customer(api_client, shop):
     assert not Order.objects.exists()
 
 
-QUERIES = 30
+QUERIES = 31
 
 
 def test_the_order_number_is_written_with_the_order_not_patched_in_afterwards(shop):
@@ -416,11 +416,11 @@ def test_checkout_query_count_does_not_grow_with_the_cart(django_assert_num_quer
     coupon = CouponFactory(code="TEN")
     user = type(user).objects.get(pk=user.pk)
 
-    # 23 to place the order (with the look for the customer's own overdue orders, expired
-    # before counting open ones, and one read of the lines' option choices), then the
-    # order-placed notification: its row in a savepoint, the customer's email preference,
-    # its delivery, a look for stock run low, and a look for webhook endpoints that hear of
-    # new orders.
+    # 24 to place the order (with the look for the customer's own overdue orders, expired
+    # before counting open ones, one read of the lines' option choices and one for the
+    # delivery zones with their rules), then the order-placed notification: its row in a
+    # savepoint, the customer's email preference, its delivery, a look for stock run low,
+    # and a look for webhook endpoints that hear of new orders.
     with django_assert_num_queries(QUERIES):
         order, created = checkout_place(
             user=user,

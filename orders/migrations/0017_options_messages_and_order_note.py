@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0015_single_line_fields_refuse_control_characters'),
+        ('orders', '0016_delivery_zones'),
     ]
 
     operations = [
