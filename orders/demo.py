@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from orders.food import allergen_mask, suitable_for_mask
-from orders.models import Category, DeliveryZone, OpeningHours, Product
+from orders.models import Category, DeliveryZone, OpeningHours, OptionChoice, OptionGroup, Product
 from orders.services.delivery import delivery_zone_create
 from orders.services.hours import slots_generate
 
@@ -251,7 +251,48 @@ def seed_catalogue() -> list[str]:
                 **_food(sku),
             },
         )
-    return [f"Catalogue: {len(DEMO_CATEGORIES)} categories, {len(DEMO_PRODUCTS)} products."]
+    return [
+        f"Catalogue: {len(DEMO_CATEGORIES)} categories, {len(DEMO_PRODUCTS)} products.",
+        *seed_options(),
+    ]
+
+
+# sku: [(group, required, [(choice, price change)])]; the products that take a message.
+DEMO_OPTIONS = {
+    "BRD-001": [("Slicing", True, [("Whole", "0.00"), ("Sliced", "0.00")])],
+    "BRD-002": [("Slicing", True, [("Whole", "0.00"), ("Sliced", "0.00")])],
+    "CAK-004": [("Size", True, [("6 inch", "0.00"), ("8 inch", "6.00")])],
+    "CAK-002": [
+        ("Size", True, [("6 inch", "0.00"), ("8 inch", "6.00")]),
+        ("Candles", False, [("Number candles", "1.50")]),
+    ],
+}
+DEMO_MESSAGE_SKUS = {"CAK-002", "CAK-004"}
+
+
+def seed_options() -> list[str]:
+    """Give the demo loaves a slicing choice and the celebration cakes a size and a message."""
+    products = {p.sku: p for p in Product.objects.filter(sku__in=DEMO_OPTIONS.keys())}
+    for sku, groups in DEMO_OPTIONS.items():
+        for position, (name, required, choices) in enumerate(groups):
+            group, _ = OptionGroup.objects.update_or_create(
+                product=products[sku],
+                name=name,
+                defaults={"required": required, "position": position},
+            )
+            for choice_position, (choice, change) in enumerate(choices):
+                OptionChoice.objects.update_or_create(
+                    group=group,
+                    name=choice,
+                    defaults={"price_change": Decimal(change), "position": choice_position},
+                )
+    Product.objects.filter(sku__in=DEMO_MESSAGE_SKUS).update(
+        allows_message=True, message_max_length=100
+    )
+    return [
+        f"Options: {len(DEMO_OPTIONS)} products with choices, "
+        f"{len(DEMO_MESSAGE_SKUS)} take a message."
+    ]
 
 
 # (kind, weekdays, start, end, slot minutes, capacity per slot), in shop time.

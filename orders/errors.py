@@ -182,6 +182,25 @@ class StorageUnavailable(ApplicationError):
     default_message = "Pictures cannot be stored just now: please try again in a minute."
 
 
+# --- Options, messages and notes -------------------------------------------------
+
+
+class OptionsInvalid(ApplicationError):
+    """A choice of another product, a required group left out, two choices in one group."""
+
+    default_code, default_field = "options_invalid", "options"
+
+
+class MessageInvalid(ApplicationError):
+    """A message on a product that takes none, too long, or with control characters."""
+
+    default_code, default_field = "message_invalid", "message"
+
+
+class NoteInvalid(ApplicationError):
+    default_code, default_field = "note_invalid", "note"
+
+
 # --- Delivery areas -----------------------------------------------------------
 
 

@@ -20,12 +20,34 @@ def _quantity_field() -> forms.IntegerField:
     )
 
 
+OPTION_FIELD_PREFIX = "option-"
+
+
 class CartAddForm(forms.Form):
+    """The product, the quantity, a radio button `option-<group id>` per option group and
+    the message; the options and message are checked by the cart service."""
+
     product = forms.IntegerField(
         widget=forms.HiddenInput,
         error_messages={"required": "Choose a product.", "invalid": "Choose a product."},
     )
     quantity = _quantity_field()
+    message = forms.CharField(required=False, strip=False)
+
+    def choice_ids(self) -> list[int] | str:
+        """The chosen choice ids; a value that is not an id is passed on as it came, for
+        the service to refuse naming `options`."""
+        ids = []
+        for name, values in self.data.lists():
+            if not name.startswith(OPTION_FIELD_PREFIX):
+                continue
+            for value in values:
+                if not value:
+                    continue
+                if not (value.isascii() and value.isdigit() and len(value) <= 18):
+                    return value
+                ids.append(int(value))
+        return ids
 
 
 class CartLineUpdateForm(forms.Form):
@@ -52,6 +74,8 @@ class CheckoutForm(forms.Form):
         error_messages={"required": "Choose a delivery address, or pickup."},
     )
     coupon = forms.CharField(max_length=32, required=False, validators=[single_line])
+    # Checked by the checkout service (orders.options.note_clean), as for the API.
+    note = forms.CharField(required=False, strip=False)
 
     def clean_address(self) -> int | None:
         value = self.cleaned_data["address"]
@@ -72,6 +96,7 @@ class GuestCheckoutForm(forms.Form):
     token = CheckoutForm.base_fields["token"]
     slot = CheckoutForm.base_fields["slot"]
     coupon = CheckoutForm.base_fields["coupon"]
+    note = CheckoutForm.base_fields["note"]
     kind = forms.ChoiceField(
         choices=[("delivery", _("Delivery")), (PICKUP, _("Pickup"))],
         widget=forms.HiddenInput,

@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_deletion_asked, user_erasing
-from orders.models import Category, Product
+from orders.models import Category, OptionChoice, OptionGroup, Product
 from orders.selectors.cart import cart_get
 from orders.services.account_data import orders_anonymise, orders_deletion_refusal, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
@@ -75,6 +75,10 @@ def forgive_search_typos(sender, connection, **kwargs):
 
 @receiver(post_save, sender=Product, dispatch_uid="orders.catalogue_changed_product_saved")
 @receiver(post_delete, sender=Product, dispatch_uid="orders.catalogue_changed_product_deleted")
+@receiver(post_save, sender=OptionGroup, dispatch_uid="orders.catalogue_changed_group_saved")
+@receiver(post_delete, sender=OptionGroup, dispatch_uid="orders.catalogue_changed_group_deleted")
+@receiver(post_save, sender=OptionChoice, dispatch_uid="orders.catalogue_changed_choice_saved")
+@receiver(post_delete, sender=OptionChoice, dispatch_uid="orders.catalogue_changed_choice_deleted")
 @receiver(post_save, sender=Category, dispatch_uid="orders.catalogue_changed_category_saved")
 @receiver(post_delete, sender=Category, dispatch_uid="orders.catalogue_changed_category_deleted")
 def catalogue_changed_on_save(sender, **kwargs):

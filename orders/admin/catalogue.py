@@ -17,8 +17,9 @@ from config.validators import single_line
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin
 from orders.admin.imports import FORMATS, ProductResource, import_problems
+from orders.admin.options import OptionGroupInline, option_groups_formset_save
 from orders.food import ALLERGENS, SUITABLE_FOR, allergen_mask, suitable_for_mask
-from orders.models import Category, Product, ProductImage, StockMovement
+from orders.models import Category, OptionGroup, Product, ProductImage, StockMovement
 from orders.services.catalogue import product_save
 from orders.services.images import (
     image_clean,
@@ -279,7 +280,7 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     readonly_fields = ["stock_with_link"]
-    inlines = [ProductImageInline, StockMovementInline]
+    inlines = [ProductImageInline, OptionGroupInline, StockMovementInline]
     fieldsets = [
         (None, {"fields": ["category", "name", "slug", "sku", "description"]}),
         ("Price", {"fields": ["price", "tax_rate"]}),
@@ -295,6 +296,7 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
                 ]
             },
         ),
+        (gettext_lazy("Message"), {"fields": ["allows_message", "message_max_length"]}),
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
 
@@ -344,7 +346,10 @@ class ProductAdmin(ImportExportMixin, ServiceSaveAdmin):
         return redirect("admin:orders_product_import")
 
     def save_formset(self, request, form, formset, change):
-        """Pictures are added, changed and deleted through the images services."""
+        """Pictures are added, changed and deleted through the images services, option
+        groups through the options services."""
+        if formset.model is OptionGroup and form.instance.pk is not None:
+            return option_groups_formset_save(formset, product=form.instance)
         if formset.model is not ProductImage:
             return super().save_formset(request, form, formset, change)
         if form.instance.pk is None:  # the product was refused: nothing to attach to

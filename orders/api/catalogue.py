@@ -23,6 +23,7 @@ from orders.selectors.catalogue import (
     products_matching,
     products_without_allergens,
 )
+from orders.selectors.options import option_groups_of
 from orders.services.catalogue import catalogue_cached
 from orders.services.images import product_image_add
 
@@ -147,11 +148,40 @@ class ProductSerializer(serializers.ModelSerializer):
             "allergens",
             "ingredients",
             "suitable_for",
+            "allows_message",
+            "message_max_length",
         ]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_currency(self, product: Product) -> str:
         return settings.SHOP_CURRENCY
+
+
+class OptionChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Send it in the cart's `options`.")
+    name = serializers.CharField()
+    price_change = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Added to the product's price (may be < 0)."
+    )
+
+
+class OptionGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    required = serializers.BooleanField(help_text="Exactly one choice; else at most one.")
+    choices = OptionChoiceSerializer(source="choice_list", many=True)
+
+
+class ProductDetailSerializer(ProductSerializer):
+    option_groups = serializers.SerializerMethodField()
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "option_groups"]
+
+    @extend_schema_field(OptionGroupSerializer(many=True))
+    def get_option_groups(self, product: Product) -> list:
+        groups = option_groups_of(product_ids=[product.pk]).get(product.pk, [])
+        return OptionGroupSerializer(groups, many=True).data
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -217,6 +247,9 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return product_list()
+
+    def get_serializer_class(self):
+        return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
     def filter_queryset(self, queryset):
         # The filters narrow the list; a product's own page is found by its slug alone.

@@ -20,9 +20,26 @@ class PrepSlotSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(help_text="How many to make for this slot.")
 
 
+class PrepOptionSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    choice = serializers.CharField()
+
+
+class PrepMessageSerializer(serializers.Serializer):
+    order = serializers.CharField(help_text="The order's number.")
+    quantity = serializers.IntegerField()
+    message = serializers.CharField(help_text="The customer's message, as they wrote it.")
+
+
 class PrepProductSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
+    options = PrepOptionSerializer(
+        many=True,
+        help_text="The chosen options of this row: a product sold with different options "
+        "has a row per set of options.",
+    )
+    messages = PrepMessageSerializer(many=True, help_text="The lines' messages to write.")
     category = serializers.CharField(help_text='"Other" for a product since deleted.')
     quantity = serializers.IntegerField(help_text="How many to make for the whole day.")
     by_slot = PrepSlotSerializer(

@@ -52,7 +52,19 @@ class OrderSlotSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "starts_at", "ends_at"]
 
 
+class OrderLineOptionSerializer(serializers.Serializer):
+    group = serializers.CharField(help_text='The option group as bought, e.g. "Size".')
+    choice = serializers.CharField(help_text='The choice as bought, e.g. "8 inch".')
+    price_change = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="What it added to the unit price."
+    )
+
+
 class OrderLineSerializer(serializers.ModelSerializer):
+    options = OrderLineOptionSerializer(
+        many=True, read_only=True, help_text="The choices as bought; later edits leave them."
+    )
+
     class Meta:
         model = OrderLine
         fields = [
@@ -68,9 +80,14 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "net",
             "tax",
             "gross",
+            "options",
+            "message",
         ]
         extra_kwargs = {
-            "unit_price": {"help_text": "As entered: with tax in it when prices_include_tax."},
+            "unit_price": {
+                "help_text": "As entered, with the options' price changes: with tax in it when "
+                "prices_include_tax."
+            },
             "line_total": {"help_text": "unit_price x quantity, before the discount."},
             "discount": {"help_text": "This line's share of the coupon, in cents that add up."},
             "net": {"help_text": "The line after its discount, without tax."},
@@ -116,6 +133,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "delivery_address",
             "delivery_zone_name",
             "coupon_code",
+            "note",
             "subtotal",
             "tax",
             "delivery_fee",
@@ -196,6 +214,13 @@ class GuestCheckoutInputSerializer(serializers.Serializer):
     coupon = TextField(
         max_length=32, required=False, allow_blank=True, default="", validators=[single_line]
     )
+    note = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="A note for the shop, up to 500 characters; line breaks are kept.",
+    )
 
 
 class GuestOrderSerializer(OrderSerializer):
@@ -257,6 +282,13 @@ class CheckoutInputSerializer(serializers.Serializer):
     )
     coupon = TextField(
         max_length=32, required=False, allow_blank=True, default="", validators=[single_line]
+    )
+    note = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="A note for the shop, up to 500 characters; line breaks are kept.",
     )
 
 
@@ -378,6 +410,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             address_id=data.validated_data["address"],
             coupon_code=data.validated_data["coupon"],
             idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, ""),
+            note=data.validated_data["note"],
         )
         return self._reply(order, status.HTTP_201_CREATED)
 
@@ -398,6 +431,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             slot_id=data.validated_data["slot"],
             coupon_code=data.validated_data["coupon"],
             idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, ""),
+            note=data.validated_data["note"],
         )
         context = {**self.get_serializer_context(), "by": GuestAccess(order_id=order.pk)}
         reply = GuestOrderSerializer(order_reloaded(order=order), context=context)

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from config.validators import single_line
 from orders.food import ALL_ALLERGENS, ALL_SUITABLE_FOR, FoodInformation, allergens_problem
 
+# The most any product lets a buyer write on one line ("Happy birthday Sam").
+MESSAGE_MAX_LENGTH = 200
+
 
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True, validators=[single_line])
@@ -90,6 +93,17 @@ class Product(FoodInformation, models.Model):
     suitable_for = models.PositiveSmallIntegerField(
         _("suitable for"), default=0, help_text=_("One bit per diet (orders/food.py).")
     )
+    allows_message = models.BooleanField(
+        _("takes a message"),
+        default=False,
+        help_text=_('The buyer may add a message to the item ("Happy birthday Sam").'),
+    )
+    message_max_length = models.PositiveSmallIntegerField(
+        _("message length"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(MESSAGE_MAX_LENGTH)],
+        help_text=_("The longest message the buyer may write, in characters."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # On PostgreSQL a trigger keeps this up to date from the name, the category's name and
@@ -107,6 +121,10 @@ class Product(FoodInformation, models.Model):
             *allergen_constraints("product"),
             models.CheckConstraint(
                 condition=Q(suitable_for__lte=ALL_SUITABLE_FOR), name="product_suitable_for_bits"
+            ),
+            models.CheckConstraint(
+                condition=Q(message_max_length__gte=1, message_max_length__lte=MESSAGE_MAX_LENGTH),
+                name="product_message_max_length_1_to_200",
             ),
         ]
         indexes = [

@@ -13,10 +13,16 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
 from orders.food import FoodInformation
-from orders.models.catalogue import Product, allergen_constraints, allergen_fields
+from orders.models.catalogue import (
+    MESSAGE_MAX_LENGTH,
+    Product,
+    allergen_constraints,
+    allergen_fields,
+)
 from orders.models.slots import Slot
 
 
@@ -60,6 +66,8 @@ class Coupon(models.Model):
     def __str__(self):
         return self.code
 
+
+ORDER_NOTE_MAX_LENGTH = 500
 
 # An order's state and money: written only by orders.services (checkout creates them,
 # order_transition moves them), never by a form, an admin save or a stray update().
@@ -223,6 +231,12 @@ class Order(models.Model):
         help_text="What was given back of the total; sales figures count total - refunded.",
     )
     currency = models.CharField(max_length=3)
+    note = models.TextField(
+        _("note"),
+        max_length=ORDER_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("The customer's note for the shop, written at checkout."),
+    )
     placed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -316,6 +330,14 @@ class OrderLine(FoodInformation, models.Model):
     )
     # The product's allergens as sold, for the slip handed over with the goods.
     allergens_contains, allergens_may_contain = allergen_fields()
+    options = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "The choices as bought: [{group, choice, price_change}]; unit_price includes them."
+        ),
+    )
+    message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]
@@ -338,6 +360,15 @@ class OrderLine(FoodInformation, models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.product_name}"
+
+    @property
+    def options_label(self) -> str:
+        """ "Size: 8 inch, Slicing: sliced", as bought."""
+        return options_label(self.options)
+
+
+def options_label(options: Iterable[dict]) -> str:
+    return ", ".join(f"{option['group']}: {option['choice']}" for option in options)
 
 
 class OrderEvent(models.Model):

@@ -7,10 +7,10 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from orders.food import allergen_mask
-from orders.models import Category, Product, ProductImage
+from orders.models import Category, OptionChoice, Product, ProductImage
 
 
 def category_list() -> QuerySet[Category]:
@@ -43,6 +43,7 @@ def product_list(
         Product.objects.filter(is_active=True)
         .select_related("category")
         .prefetch_related(pictures_prefetch())
+        .annotate(has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("pk"))))
         .order_by("name", "pk")
     )
     products = products_without_allergens(products, keys=without)

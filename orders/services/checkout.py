@@ -6,9 +6,11 @@ the shop's settings, and checkout stores each line's discount, net, tax and gros
 """
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,6 +30,7 @@ from orders.errors import (
     GuestCheckoutOff,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
+    OptionsInvalid,
     OutOfStock,
     SlotUnavailable,
     TooManyOpenOrders,
@@ -43,8 +46,10 @@ from orders.models import (
     Slot,
 )
 from orders.models.orders import order_door, orders_of_email
+from orders.options import Chosen, line_options, note_clean
 from orders.policy import Actor, GuestAccess
 from orders.pricing import LineIn
+from orders.selectors.options import option_groups_of
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
 from orders.services.delivery import delivery_ensure, delivery_quote_for
@@ -131,6 +136,7 @@ def checkout_place(
     address_id: int | None,
     coupon_code: str = "",
     idempotency_key: str,
+    note: object = "",
 ) -> tuple[Order, bool]:
     """Place an order from the user's cart. Returns (order, created).
 
@@ -147,6 +153,7 @@ def checkout_place(
         coupon_code=(coupon_code or "").strip(),
         key=idempotency_key_clean(idempotency_key),
         now=timezone.now(),
+        note=note_clean(note),
     )
     user_ensure_verified(user=user)
     # A stopped expiry worker must not lock a customer out: their own overdue orders go
@@ -167,6 +174,7 @@ def checkout_place_as_guest(
     slot_id: int,
     coupon_code: str = "",
     idempotency_key: str,
+    note: object = "",
 ) -> tuple[Order, bool]:
     """Place an order from a guest's cart (found through their session) when GUEST_CHECKOUT
     is on: the same steps as checkout_place (GuestCheckout), with the guest's email, name,
@@ -188,12 +196,24 @@ def checkout_place_as_guest(
         coupon_code=(coupon_code or "").strip(),
         key=key,
         now=timezone.now(),
+        note=note_clean(note),
         guest=guest,
         cart_id=cart_id,
     )
     # As for a customer: the email's overdue orders expire first, outside this checkout.
     orders_expire_unpaid(email=guest.email, now=checkout.now)
     return checkout.place()
+
+
+@dataclass(frozen=True)
+class Bought:
+    """One cart line as checkout prices it: the choices and unit price as they stand now."""
+
+    product_id: int
+    quantity: int
+    chosen: list[Chosen]
+    unit_price: Decimal
+    message: str
 
 
 @dataclass
@@ -207,6 +227,7 @@ class Checkout:
     coupon_code: str
     key: str
     now: datetime
+    note: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -220,14 +241,19 @@ class Checkout:
             return previous, False
         self.ensure_few_open_orders()
         cart_lines = self.take_cart()
-        wanted = {line["product_id"]: line["quantity"] for line in cart_lines}
+        wanted: dict[int, int] = defaultdict(int)
+        for line in cart_lines:
+            wanted[line["product_id"]] += line["quantity"]
         products = self.take_products(wanted)
+        bought = self.choices(cart_lines=cart_lines, products=products)
         slot, delivery = self.take_slot()
         coupon = self.take_coupon()
-        bought = list(wanted.items())
         quote = self.delivery_area(kind=slot.kind, delivery=delivery)
         priced = order_price(
-            lines=[LineIn(products[pid].price, products[pid].tax_rate, q) for pid, q in bought],
+            lines=[
+                LineIn(line.unit_price, products[line.product_id].tax_rate, line.quantity)
+                for line in bought
+            ],
             kind=slot.kind,
             coupon=coupon,
             quote=quote,
@@ -281,7 +307,11 @@ class Checkout:
         quantity changed during checkout is either in this order or still in the cart."""
         cart = self.lock_cart()
         cart_lines = (
-            list(CartLine.objects.filter(cart=cart).values("pk", "product_id", "quantity"))
+            list(
+                CartLine.objects.filter(cart=cart).values(
+                    "pk", "product_id", "quantity", "choices_key", "message"
+                )
+            )
             if cart
             else []
         )
@@ -299,6 +329,28 @@ class Checkout:
             raise OutOfStock("; ".join(problems) + ".")
         products_ensure_sellable(products=products.values(), field="lines")
         return products
+
+    def choices(self, *, cart_lines: list[dict], products: dict[int, Product]) -> list[Bought]:
+        """Each cart line with its choices and unit price as the catalogue stands now; a
+        line whose product's options changed since it was added is refused (in one query
+        for every line)."""
+        groups = option_groups_of(product_ids=products)
+        bought, changed = [], []
+        for line in cart_lines:
+            product = products[line["product_id"]]
+            ids = [int(part) for part in line["choices_key"].split(",") if part]
+            found = line_options(product=product, groups=groups.get(product.pk, []), choice_ids=ids)
+            if found is None:
+                changed.append(product.name)
+                continue
+            chosen, price = found
+            bought.append(Bought(product.pk, line["quantity"], chosen, price, line["message"]))
+        if changed:
+            raise OptionsInvalid(
+                gettext("The options of %(products)s changed: remove and add again.")
+                % {"products": ", ".join(changed)}
+            )
+        return bought
 
     def take_slot(self) -> tuple[Slot, dict[str, str]]:
         """The slot, with one place taken in it, and the delivery fields it needs."""
@@ -369,6 +421,7 @@ class Checkout:
                 delivery_tax=priced.delivery_tax,
                 discount=priced.discount,
                 total=priced.total,
+                note=self.note,
             )
 
     def customer(self) -> dict:
@@ -380,15 +433,15 @@ class Checkout:
         *,
         order: Order,
         products: dict[int, Product],
-        bought: list[tuple[int, int]],
+        bought: list[Bought],
         priced: pricing.Priced,
     ) -> None:
         OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
-                product=products[pid],
-                product_name=products[pid].name,
-                sku=products[pid].sku,
+                product=products[item.product_id],
+                product_name=products[item.product_id].name,
+                sku=products[item.product_id].sku,
                 unit_price=line.unit_price,
                 tax_rate=line.tax_rate,
                 quantity=line.quantity,
@@ -397,10 +450,12 @@ class Checkout:
                 net=line.net,
                 tax=line.tax,
                 gross=line.gross,
-                allergens_contains=products[pid].allergens_contains,
-                allergens_may_contain=products[pid].allergens_may_contain,
+                allergens_contains=products[item.product_id].allergens_contains,
+                allergens_may_contain=products[item.product_id].allergens_may_contain,
+                options=[chosen.as_copy() for chosen in item.chosen],
+                message=item.message,
             )
-            for (pid, _), line in zip(bought, priced.lines, strict=True)
+            for item, line in zip(bought, priced.lines, strict=True)
         )
 
     def use_stock(self, *, products: dict[int, Product], wanted: dict[int, int]) -> None:
@@ -451,7 +506,7 @@ class Checkout:
         return {"user": self.user}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class GuestCheckout(Checkout):
     """A guest's checkout: Checkout's steps, with the guest's variant where a step reads
     the user (the lock, the keys, the open orders, the cart, the address and contact, whose

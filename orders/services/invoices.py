@@ -34,6 +34,7 @@ from orders.models import (
     Invoice,
     InvoiceLine,
     Order,
+    OrderLine,
     Payment,
     Refund,
 )
@@ -47,6 +48,12 @@ from orders.services.locks import lock_document_counter as document_counter_lock
 
 Series = DocumentCounter.Series
 DELIVERY_LINE = "Delivery"
+
+
+def line_description(line: OrderLine) -> str:
+    """What the invoice calls a line: the product, with its options as bought."""
+    options = line.options_label
+    return f"{line.product_name} ({options})"[:200] if options else line.product_name
 
 
 def document_number_next(*, counter: DocumentCounter) -> str:
@@ -89,7 +96,7 @@ def invoice_lines_draft(*, order: Order, lines: Iterable) -> list[InvoiceLine]:
     drafted = [
         InvoiceLine(
             order_line=line if line.pk else None,
-            description=line.product_name,
+            description=line_description(line),
             sku=line.sku,
             quantity=line.quantity,
             unit_price=line.unit_price,

@@ -10,6 +10,7 @@ from config.caching import request_keep_only
 from orders.food import ALLERGEN_KEYS, ALLERGENS
 from orders.forms import CartAddForm
 from orders.selectors.catalogue import category_list_with_counts, product_list
+from orders.selectors.options import option_groups_of
 from orders.services.catalogue import catalogue_cached
 
 PRODUCTS_PER_PAGE = 12
@@ -114,4 +115,9 @@ def _query_prefix(*, category_slug: str, search: str, without: list[str]) -> str
 def product_detail(request, slug: str):
     product = get_object_or_404(product_list(), slug=slug)
     form = CartAddForm(initial={"product": product.pk, "quantity": 1})
-    return render(request, "orders/product_detail.html", {"product": product, "form": form})
+    groups = option_groups_of(product_ids=[product.pk]).get(product.pk, [])
+    return render(
+        request,
+        "orders/product_detail.html",
+        {"product": product, "form": form, "option_groups": groups},
+    )

@@ -27,6 +27,7 @@ from orders.delivery import DeliveryQuote
 from orders.forms import GUEST_ADDRESS_INPUTS, PICKUP, CheckoutForm, GuestCheckoutForm
 from orders.guests import guest_link_path
 from orders.models import Order, Slot
+from orders.models.orders import ORDER_NOTE_MAX_LENGTH
 from orders.policy import GuestAccess
 from orders.pricing import LineIn
 from orders.selectors.cart import cart_get, cart_summary
@@ -172,6 +173,8 @@ def checkout(request):
             "coupon": choice.get("coupon", ""),
             "coupon_applied": coupon,
             "coupon_refusal": coupon_refusal,
+            "note": choice.get("note", ""),
+            "note_max_length": ORDER_NOTE_MAX_LENGTH,
             "pickup": PICKUP,
             "token": uuid4().hex,
             "totals": totals,
@@ -194,6 +197,7 @@ def _guest_checkout_submit(request):
         "slot": request.POST.get("slot", "")[:20],
         "address": PICKUP if kind == PICKUP else "guest",
         "coupon": request.POST.get("coupon", "")[:32],
+        "note": request.POST.get("note", "")[: ORDER_NOTE_MAX_LENGTH * 2],
         "guest": {
             field: request.POST.get(field, "")[:300]
             for field in ("email", "name", "phone", *GUEST_ADDRESS_INPUTS)
@@ -214,6 +218,7 @@ def _guest_checkout_submit(request):
         slot_id=form.cleaned_data["slot"],
         coupon_code=form.cleaned_data["coupon"],
         idempotency_key=form.cleaned_data["token"],
+        note=form.cleaned_data["note"],
     )
     request.session.pop(CHOICE, None)
     page = guest_link_path(number=order.number)
@@ -236,6 +241,7 @@ def _checkout_submit(request):
         "slot": request.POST.get("slot", "")[:20],
         "address": request.POST.get("address", "")[:20],
         "coupon": request.POST.get("coupon", "")[:32],
+        "note": request.POST.get("note", "")[: ORDER_NOTE_MAX_LENGTH * 2],
     }
     if "preview" in request.POST:
         return redirect("checkout")
@@ -248,6 +254,7 @@ def _checkout_submit(request):
         address_id=form.cleaned_data["address"],
         coupon_code=form.cleaned_data["coupon"],
         idempotency_key=form.cleaned_data["token"],
+        note=form.cleaned_data["note"],
     )
     request.session.pop(CHOICE, None)
     if created:

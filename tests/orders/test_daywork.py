@@ -124,6 +124,8 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "quantity": 3,
                 "by_slot": [_slot_json(afternoon, 3)],
                 "allergens": {"contains": ["gluten"], "may_contain": []},
+                "options": [],
+                "messages": [],
             },
             {
                 "sku": "BR-SOUR",
@@ -132,6 +134,8 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "quantity": 3,
                 "by_slot": [_slot_json(morning, 3)],
                 "allergens": None,
+                "options": [],
+                "messages": [],
             },
             {
                 "sku": "PA-CRO",
@@ -140,6 +144,8 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "quantity": 4,
                 "by_slot": [_slot_json(morning, 1), _slot_json(afternoon, 3)],
                 "allergens": None,
+                "options": [],
+                "messages": [],
             },
         ],
     }
@@ -159,10 +165,19 @@ def test_the_prep_page_and_csv_count_only_the_days_paid_and_preparing_orders(cli
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="prep-{bakery["day"]}.csv"' in response["Content-Disposition"]
     assert rows == [
-        ["Category", "SKU", "Product", "Pickup 09:00-10:00", "Delivery 14:00-15:00", "Total"],
-        ["Bread", "BR-BAG", "Baguette", "0", "3", "3"],
-        ["Bread", "BR-SOUR", "Sourdough", "3", "0", "3"],
-        ["Pastry", "PA-CRO", "Croissant", "1", "3", "4"],
+        [
+            "Category",
+            "SKU",
+            "Product",
+            "Options",
+            "Pickup 09:00-10:00",
+            "Delivery 14:00-15:00",
+            "Total",
+            "Messages",
+        ],
+        ["Bread", "BR-BAG", "Baguette", "", "0", "3", "3", ""],
+        ["Bread", "BR-SOUR", "Sourdough", "", "3", "0", "3", ""],
+        ["Pastry", "PA-CRO", "Croissant", "", "1", "3", "4", ""],
     ]
 
 
@@ -176,7 +191,7 @@ def test_the_prep_list_of_another_day_holds_only_that_days_orders(client, bakery
         )
     )
 
-    assert rows[1:] == [["Bread", "BR-SOUR", "Sourdough", "11", "11"]]
+    assert rows[1:] == [["Bread", "BR-SOUR", "Sourdough", "", "11", "11", ""]]
 
 
 def test_a_day_with_nothing_paid_says_so(client):
@@ -192,15 +207,16 @@ def _paid_orders(slot, count: int, product):
         _order(S.PAID, slot=slot, products=[product])
 
 
-def test_the_prep_list_is_one_query_however_many_orders(django_assert_num_queries):
+def test_the_prep_list_is_two_queries_however_many_orders(django_assert_num_queries):
     day = _tomorrow()
     product = ProductFactory()
     _paid_orders(_slot(day, 9), 2, product)
-    with django_assert_num_queries(1):
+    # the quantities, the lines' messages
+    with django_assert_num_queries(2):
         assert prep_list(day=day).quantity == 2
 
     _paid_orders(_slot(day, 11), 6, ProductFactory())
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert prep_list(day=day).quantity == 8
 
 
@@ -450,11 +466,12 @@ def test_the_runs_list_the_days_deliveries_by_slot_in_postcode_order(client):
         "Phone",
         "Address",
         "Instructions",
+        "Note",
         "Items",
         "Status",
     ]
     assert rows[2][6] == "Leave with the neighbour"
-    assert rows[2][7] == "1"
+    assert rows[2][8] == "1"
     assert f'filename="runs-{day}.csv"' in response["Content-Disposition"]
 
 
