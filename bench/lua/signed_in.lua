@@ -10,5 +10,5 @@ end
 
 function request()
   n = n + 1
-  return wrk.format("GET", nil, { ["X-Session-Token"] = tokens[n % #tokens + 1] })
+  return wrk.format("GET", wrk.path, { ["X-Session-Token"] = tokens[n % #tokens + 1] })
 end
