@@ -50,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_crud("orders", "openinghours"),
         *_crud("orders", "closure"),
         *_crud("orders", "coupon"),
+        *_crud("orders", "deliveryzone"),
+        *_crud("orders", "deliveryzonerule"),
         *_crud("notifications", "webhookendpoint"),
         "notifications.view_webhookdelivery",
         "notifications.view_webhookattempt",

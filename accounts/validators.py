@@ -30,6 +30,9 @@ _POSTCODE_FIELDS: dict[str, tuple[type[forms.Field], str]] = {
     "NL": (NLZipCodeField, "1011 AB"),
     "US": (USZipCodeField, "10001"),
 }
+# Countries whose postcode format is known, for pickers that ask for one (the first is
+# the default).
+POSTCODE_COUNTRIES = ("GB", *sorted(code for code in _POSTCODE_FIELDS if code != "GB"))
 _ANY_POSTCODE = re.compile(r"^[0-9A-Z][0-9A-Z \-]{1,14}$")
 
 

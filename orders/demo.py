@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.text import slugify
 
-from orders.models import Category, OpeningHours, Product
+from orders.models import Category, DeliveryZone, OpeningHours, Product
+from orders.services.delivery import delivery_zone_create
 from orders.services.hours import slots_generate
 
 DEMO_CATEGORIES = [
@@ -137,3 +138,33 @@ def seed_opening_hours() -> list[str]:
         f"Opening hours: {len(rows)} new rows; slots: {created} new, "
         f"for the next {settings.SLOT_HORIZON_DAYS} days."
     ]
+
+
+# Two zones around the demo shop (EC1A, in the City of London): the centre free over £40,
+# a ring further out at a higher fee and with a minimum order. (name, rules, fee,
+# minimum, free over)
+DEMO_DELIVERY_ZONES = [
+    ("Central London", ["EC", "WC", "E1", "N1", ("N1 9GU", False)], "2.50", "10.00", "40.00"),
+    ("Inner London", ["E2-E9", "N4-N7", "SE1", "SW1", "W1"], "4.95", "20.00", None),
+]
+
+
+def seed_delivery_zones() -> list[str]:
+    """The demo delivery zones, unless the shop has zones already (a manager's are kept)."""
+    if DeliveryZone.objects.exists():
+        return ["Delivery zones: kept the existing ones."]
+    for name, rules, fee, minimum, free_over in DEMO_DELIVERY_ZONES:
+        delivery_zone_create(
+            name=name,
+            country="GB",
+            rules=[
+                {"pattern": rule, "include": True}
+                if isinstance(rule, str)
+                else {"pattern": rule[0], "include": rule[1]}
+                for rule in rules
+            ],
+            fee=Decimal(fee),
+            minimum_order=Decimal(minimum),
+            free_delivery_over=Decimal(free_over) if free_over else None,
+        )
+    return [f"Delivery zones: {len(DEMO_DELIVERY_ZONES)} (try postcode EC1A 1BB or E5 8AA)."]

@@ -180,3 +180,26 @@ class StorageUnavailable(ApplicationError):
 
     status_code, default_code, default_field = 503, "storage_unavailable", "image"
     default_message = "Pictures cannot be stored just now: please try again in a minute."
+
+
+# --- Delivery areas -----------------------------------------------------------
+
+
+class NotDeliverable(ApplicationError):
+    """No active delivery zone covers the address's postcode."""
+
+    default_code, default_field = "not_deliverable", "address"
+
+
+class BelowMinimum(ApplicationError):
+    """The goods (after the coupon) come to less than the delivery zone's minimum order."""
+
+    default_code, default_field = "below_minimum", "cart"
+
+
+class PostcodeInvalid(ApplicationError):
+    default_code, default_field = "postcode_invalid", "postcode"
+
+
+class DeliveryRulesInvalid(ApplicationError):
+    default_code, default_field = "rules_invalid", "rules"

@@ -11,6 +11,8 @@ REFUND = "orders.refund_order"
 DASHBOARD = "orders.view_sales_dashboard"
 # Managers edit the catalogue; they hear of low stock.
 EDIT_CATALOGUE = "orders.change_product"
+# Managers keep the delivery zones.
+EDIT_DELIVERY_ZONES = "orders.change_deliveryzone"
 
 # Either of these lets a user see every customer's orders.
 SEE_ALL_ORDERS = (VIEW, FULFIL)

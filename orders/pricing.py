@@ -20,6 +20,9 @@ The rules
   largest fractions (the earlier line on a tie), so the shares add up to the discount
   exactly. A line's share is taken off its amount before its tax is worked out: the
   discount reduces the tax.
+- The delivery fee is the delivery zone's (orders.delivery), or DELIVERY_FEE with no zone
+  set up; it is waived when the goods after the coupon (subtotal - discount) reach the
+  zone's free-delivery threshold (`free_delivery_over`).
 - The delivery fee is taxed the same way at DELIVERY_TAX_RATE (0 by default): with
   prices including tax the fee entered is what the customer pays, otherwise tax is added.
 - The order's figures are sums of its lines (plus the delivery fee):
@@ -153,6 +156,15 @@ def coupon_discount(*, goods: Decimal, kind: str, value: Decimal) -> Decimal:
     return min(discount, goods)
 
 
+def delivery_fee_due(
+    *, fee: Decimal, goods: Decimal, free_delivery_over: Decimal | None
+) -> Decimal:
+    """The delivery fee, or nothing when the goods (after the coupon) reach the threshold."""
+    if free_delivery_over is not None and goods >= free_delivery_over:
+        return ZERO
+    return fee
+
+
 def price_order(
     *,
     lines: Iterable[LineIn],
@@ -161,8 +173,10 @@ def price_order(
     delivery_tax_rate: Decimal = ZERO,
     coupon_kind: str = "",
     coupon_value: Decimal = ZERO,
+    free_delivery_over: Decimal | None = None,
 ) -> Priced:
-    """Price an order (or a cart): every line's discount, net, tax and gross, and the totals."""
+    """Price an order (or a cart): every line's discount, net, tax and gross, and the totals.
+    The delivery fee is waived when the goods after the coupon reach `free_delivery_over`."""
     lines = list(lines)
     amounts = [money(line.unit_price * line.quantity) for line in lines]
     subtotal = sum(amounts, ZERO)
@@ -189,6 +203,9 @@ def price_order(
                 gross=gross,
             )
         )
+    delivery_fee = delivery_fee_due(
+        fee=delivery_fee, goods=subtotal - discount, free_delivery_over=free_delivery_over
+    )
     _, delivery_tax, delivery_gross = tax_split(
         delivery_fee, delivery_tax_rate, prices_include_tax=prices_include_tax
     )

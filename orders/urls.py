@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import cart, catalogue, checkout, daywork, orders, payments, staff
+from orders.views import cart, catalogue, checkout, daywork, delivery, orders, payments, staff
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cart/lines/<int:line_id>/", cart.cart_line_update, name="cart_line_update"),
     path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),
     path("checkout/", checkout.checkout, name="checkout"),
+    path("delivery/check/", delivery.delivery_check_page, name="delivery_check"),
     path("orders/", orders.order_history, name="order_list"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),

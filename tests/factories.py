@@ -145,6 +145,24 @@ class CouponFactory(factory.django.DjangoModelFactory):
     max_uses = 100
 
 
+def delivery_zone(*rules, **fields):
+    """A delivery zone through the service, rules as patterns ("E1") or (pattern, include)."""
+    from orders.services.delivery import delivery_zone_create
+
+    fields.setdefault("name", "Zone")
+    fields.setdefault("country", "GB")
+    fields.setdefault("fee", Decimal("3.00"))
+    return delivery_zone_create(
+        rules=[
+            {"pattern": rule, "include": True}
+            if isinstance(rule, str)
+            else {"pattern": rule[0], "include": rule[1]}
+            for rule in rules
+        ],
+        **fields,
+    )
+
+
 class OrderFactory(factory.django.DjangoModelFactory):
     """An order row only: stock and slot places are not touched (place_order() does that)."""
 

@@ -1,3 +1,11 @@
 """Admin for the orders app, one module per area; importing them registers the classes."""
 
-from orders.admin import catalogue, hours, invoices, orders, payments, slots  # noqa: F401
+from orders.admin import (  # noqa: F401
+    catalogue,
+    delivery,
+    hours,
+    invoices,
+    orders,
+    payments,
+    slots,
+)

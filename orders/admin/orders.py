@@ -144,6 +144,7 @@ class OrderAdmin(admin.ModelAdmin):
         "subtotal",
         "tax",
         "delivery_fee",
+        "delivery_zone_name",
         "discount",
         "total",
         "delivery_tax",
@@ -165,7 +166,7 @@ class OrderAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("coupon", "coupon_code"),
-                    ("subtotal", "tax", "delivery_fee"),
+                    ("subtotal", "tax", "delivery_fee", "delivery_zone_name"),
                     ("discount", "total", "currency"),
                 )
             },

@@ -1,6 +1,7 @@
 """The cart API for signed-in customers. Prices and totals are computed here, never read."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
@@ -13,6 +14,11 @@ from orders.selectors.cart import CartSummary, cart_get, cart_summary
 from orders.services import cart as cart_services
 from orders.services.checkout import order_price
 from orders.services.coupons import coupon_preview
+from orders.services.delivery import (
+    address_for_delivery,
+    delivery_for_cart,
+    delivery_quote_for,
+)
 
 
 class CartProductSerializer(serializers.Serializer):
@@ -31,6 +37,36 @@ class CartLineSerializer(serializers.Serializer):
     inactive = serializers.BooleanField(help_text="The product is no longer for sale.")
     out_of_stock = serializers.BooleanField(
         help_text="Fewer in stock than this line asks for (or none at all)."
+    )
+
+
+class CartDeliverySerializer(serializers.Serializer):
+    postcode = serializers.CharField(help_text=_("The postcode of the customer's first address."))
+    country = serializers.CharField()
+    deliverable = serializers.BooleanField()
+    zone = serializers.CharField(allow_null=True, help_text=_("The delivery zone's name."))
+    fee = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_(
+            "The fee this cart would pay (0.00 once delivery is free); null: not delivered."
+        ),
+    )
+    minimum_order = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    free_delivery_over = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    more_for_free_delivery = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_(
+            "How much more buys free delivery; null when there is no threshold or it is met."
+        ),
+    )
+    more_for_minimum = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("How much more reaches the zone's minimum order (0.00 once it does)."),
     )
 
 
@@ -55,6 +91,14 @@ class CartSerializer(serializers.Serializer):
     )
     currency = serializers.SerializerMethodField()
     has_problems = serializers.BooleanField()
+    delivery = CartDeliverySerializer(
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "For a signed-in customer with an address: what delivery there costs this cart; "
+            "null otherwise."
+        ),
+    )
 
     def get_currency(self, summary: CartSummary) -> str:
         return settings.SHOP_CURRENCY
@@ -69,15 +113,23 @@ class CartItemUpdateSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(help_text="The line's new quantity, 1 to 99.")
 
 
-def _cart_response(cart, *, status_code: int = status.HTTP_200_OK) -> Response:
-    return Response(CartSerializer(cart_summary(cart=cart)).data, status=status_code)
+def _cart_response(cart, *, user, status_code: int = status.HTTP_200_OK) -> Response:
+    summary = cart_summary(cart=cart)
+    reply = CartSerializer(summary).data
+    delivery = delivery_for_cart(user=user, goods=summary.subtotal) if summary.lines else None
+    reply["delivery"] = _delivery_data(delivery)
+    return Response(reply, status=status_code)
+
+
+def _delivery_data(delivery) -> dict | None:
+    return None if delivery is None else CartDeliverySerializer(delivery).data
 
 
 class CartView(APIView):
     @extend_schema(responses=CartSerializer)
     def get(self, request):
         """The customer's cart at current prices, with each line's total and flags."""
-        return _cart_response(cart_get(user=request.user))
+        return _cart_response(cart_get(user=request.user), user=request.user)
 
 
 class CheckoutPreviewInputSerializer(serializers.Serializer):
@@ -86,6 +138,14 @@ class CheckoutPreviewInputSerializer(serializers.Serializer):
     )
     coupon = serializers.CharField(
         required=False, allow_blank=True, max_length=32, help_text="A coupon code to try."
+    )
+    address = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_(
+            "For delivery: one of your addresses (its zone sets the fee); default: your first."
+        ),
     )
 
 
@@ -98,7 +158,15 @@ class CheckoutPreviewSerializer(serializers.Serializer):
     coupon = serializers.CharField(allow_null=True, help_text="The coupon applied, or null.")
     subtotal = _money_field("The sum of the line totals.")
     discount = _money_field("The coupon's discount.")
-    delivery_fee = _money_field("The delivery fee (0.00 for pickup).")
+    delivery_fee = _money_field(
+        "The delivery fee: the address's zone's, 0.00 at or over its free-delivery threshold "
+        "after the coupon, and for pickup."
+    )
+    deliverable = serializers.BooleanField(
+        allow_null=True,
+        help_text=_("Whether the address is delivered to; null for pickup or with no address."),
+    )
+    zone = serializers.CharField(allow_null=True, help_text=_("The address's delivery zone."))
     tax = _money_field("The tax in the total when prices_include_tax, else added to it.")
     total = _money_field("What checking out now would ask to pay.")
     prices_include_tax = serializers.BooleanField()
@@ -116,14 +184,23 @@ class CheckoutPreviewView(APIView):
         code = given.validated_data.get("coupon", "").strip()
         coupon = coupon_preview(code=code) if code else None
         summary = cart_summary(cart=cart_get(user=request.user))
+        kind = given.validated_data["kind"]
+        quote = None
+        if kind == Slot.Kind.DELIVERY:
+            address = address_for_delivery(
+                user=request.user, address_id=given.validated_data.get("address")
+            )
+            if address is not None:
+                quote = delivery_quote_for(postcode=address.postcode, country=address.country.code)
         priced = order_price(
             lines=[
                 LineIn(ln.unit_price, ln.product.tax_rate, ln.quantity)
                 for ln in summary.lines
                 if not ln.has_problem
             ],
-            kind=given.validated_data["kind"],
+            kind=kind,
             coupon=coupon,
+            quote=quote,
         )
         reply = {
             "kind": given.validated_data["kind"],
@@ -131,6 +208,8 @@ class CheckoutPreviewView(APIView):
             "subtotal": priced.subtotal,
             "discount": priced.discount,
             "delivery_fee": priced.delivery_fee,
+            "deliverable": quote.deliverable if quote else None,
+            "zone": quote.zone if quote else None,
             "tax": priced.tax,
             "total": priced.total,
             "prices_include_tax": priced.prices_include_tax,
@@ -152,14 +231,14 @@ class CartItemViewSet(viewsets.GenericViewSet):
         line = cart_services.cart_add_for_user(
             user=request.user, product_id=data["product"], quantity=data["quantity"]
         )
-        return _cart_response(line.cart, status_code=status.HTTP_201_CREATED)
+        return _cart_response(line.cart, user=request.user, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=CartItemUpdateSerializer, responses=CartSerializer)
     def partial_update(self, request, pk: str):
         data = self._valid(CartItemUpdateSerializer, request.data)
         cart = self._own_cart()
         cart_services.cart_line_update(cart=cart, line_id=int(pk), quantity=data["quantity"])
-        return _cart_response(cart)
+        return _cart_response(cart, user=request.user)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk: str):

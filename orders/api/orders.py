@@ -99,6 +99,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "kind",
             "slot",
             "delivery_address",
+            "delivery_zone_name",
             "coupon_code",
             "subtotal",
             "tax",
@@ -127,6 +128,10 @@ class OrderSerializer(serializers.ModelSerializer):
             },
             "delivery_fee": {
                 "help_text": "As entered, with its tax in it when prices_include_tax; 0 for pickup."
+            },
+            "delivery_zone_name": {
+                "help_text": "The delivery zone's name when the order was placed (empty for "
+                "pickup, or with no zone set up)."
             },
             "discount": {"help_text": "The coupon: the sum of the lines' discount."},
             "total": {

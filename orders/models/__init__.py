@@ -2,6 +2,7 @@
 
 from orders.models.cart import MAX_LINE_QUANTITY, Cart, CartLine
 from orders.models.catalogue import Category, Product
+from orders.models.delivery import DeliveryZone, DeliveryZoneRule
 from orders.models.hours import Closure, OpeningHours
 from orders.models.images import ProductImage
 from orders.models.invoices import (
@@ -26,6 +27,8 @@ __all__ = [
     "Coupon",
     "CreditNote",
     "CreditNoteLine",
+    "DeliveryZone",
+    "DeliveryZoneRule",
     "DocumentCounter",
     "Invoice",
     "InvoiceLine",

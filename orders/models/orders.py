@@ -149,6 +149,25 @@ class Order(models.Model):
         help_text="The address's postcode: delivery runs sort by it.",
         validators=[single_line],
     )
+    delivery_country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="The address's country code; with the postcode it chose the delivery zone.",
+    )
+    delivery_zone = models.ForeignKey(
+        "orders.DeliveryZone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="The zone that delivered it, while the zone exists.",
+    )
+    delivery_zone_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The zone's name when the order was placed; later edits leave it alone.",
+        validators=[single_line],
+    )
     delivery_instructions = models.CharField(
         max_length=300,
         blank=True,

@@ -18,6 +18,7 @@ from accounts.models import Address, User
 from accounts.services import user_ensure_verified
 from config import metrics
 from orders import pricing
+from orders.delivery import DeliveryQuote
 from orders.errors import (
     AddressInvalid,
     CouponExhausted,
@@ -42,6 +43,7 @@ from orders.models.orders import order_door
 from orders.pricing import LineIn
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
+from orders.services.delivery import delivery_ensure, delivery_quote_for
 from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
 from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
@@ -52,16 +54,28 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 100
 
 
 def order_price(
-    *, lines: Iterable[LineIn], kind: str, coupon: Coupon | None = None
+    *,
+    lines: Iterable[LineIn],
+    kind: str,
+    coupon: Coupon | None = None,
+    quote: DeliveryQuote | None = None,
 ) -> pricing.Priced:
-    """The money of an order of this kind (delivery or pickup), with the shop's settings."""
+    """The money of an order of this kind (delivery or pickup), with the shop's settings.
+    A delivery costs the fee of the `quote` (orders.services.delivery) of its address,
+    free at or over the zone's threshold after the coupon; without a quote (no address
+    chosen yet), DELIVERY_FEE. An address no zone covers costs nothing: it is refused."""
+    fee, free_over = pricing.ZERO, None
+    if kind == Slot.Kind.DELIVERY:
+        fee = settings.DELIVERY_FEE if quote is None else (quote.fee or pricing.ZERO)
+        free_over = quote.free_delivery_over if quote is not None else None
     return pricing.price_order(
         lines=lines,
         prices_include_tax=settings.PRICES_INCLUDE_TAX,
-        delivery_fee=settings.DELIVERY_FEE if kind == Slot.Kind.DELIVERY else pricing.ZERO,
+        delivery_fee=fee,
         delivery_tax_rate=settings.DELIVERY_TAX_RATE,
         coupon_kind=coupon.kind if coupon else "",
         coupon_value=coupon.value if coupon else pricing.ZERO,
+        free_delivery_over=free_over,
     )
 
 
@@ -159,11 +173,16 @@ class Checkout:
         slot, delivery = self.take_slot()
         coupon = self.take_coupon()
         bought = list(wanted.items())
+        quote = self.delivery_area(kind=slot.kind, delivery=delivery)
         priced = order_price(
             lines=[LineIn(products[pid].price, products[pid].tax_rate, q) for pid, q in bought],
             kind=slot.kind,
             coupon=coupon,
+            quote=quote,
         )
+        if quote is not None:
+            delivery_ensure(quote=quote, goods=priced.subtotal - priced.discount)
+            delivery |= {"delivery_zone_id": quote.zone_id, "delivery_zone_name": quote.zone or ""}
         order = self.create_order(slot=slot, delivery=delivery, coupon=coupon, priced=priced)
         self.create_lines(order=order, products=products, bought=bought, priced=priced)
         self.use_stock(products=products, wanted=wanted)
@@ -247,10 +266,20 @@ class Checkout:
         return {
             "delivery_address": address.as_text(),
             "delivery_postcode": address.postcode,
+            "delivery_country": address.country.code,
             "delivery_instructions": address.instructions,
             "contact_name": contact["contact_name"] or address.recipient,
             "contact_phone": contact["contact_phone"] or str(address.phone or ""),
         }
+
+    def delivery_area(self, *, kind: str, delivery: dict[str, str]) -> DeliveryQuote | None:
+        """The delivery zone and fee of the postcode and country the order copies (one
+        query for every zone and rule); None for pickup."""
+        if kind != Slot.Kind.DELIVERY:
+            return None
+        return delivery_quote_for(
+            postcode=delivery["delivery_postcode"], country=delivery["delivery_country"]
+        )
 
     def take_coupon(self) -> Coupon | None:
         return _coupon_check(code=self.coupon_code, now=self.now) if self.coupon_code else None

@@ -18,6 +18,7 @@ from orders.models import Cart
 from orders.selectors.cart import cart_get, cart_summary
 from orders.services import cart as cart_services
 from orders.services.cart import GUEST_CART_SESSION_KEY
+from orders.services.delivery import delivery_for_cart
 
 
 def request_cart(request, *, create: bool = False) -> Cart | None:
@@ -44,10 +45,18 @@ def _vary_on_htmx(response):
     return response
 
 
+def _cart_context(request) -> dict:
+    """The cart, and for a signed-in customer with an address what delivery would cost."""
+    summary = cart_summary(cart=request_cart(request))
+    delivery = (
+        delivery_for_cart(user=request.user, goods=summary.subtotal) if summary.lines else None
+    )
+    return {"cart": summary, "delivery": delivery}
+
+
 @require_GET
 def cart_page(request):
-    summary = cart_summary(cart=request_cart(request))
-    return _vary_on_htmx(render(request, "orders/cart.html", {"cart": summary}))
+    return _vary_on_htmx(render(request, "orders/cart.html", _cart_context(request)))
 
 
 def _add_result(request, *, notice: str = "", error: str = ""):
@@ -84,8 +93,7 @@ def cart_add(request):
 def _cart_changed(request, *, notice: str = "", error: str = ""):
     """After a change on the cart page: the fresh cart fragment for htmx, else back to the page."""
     if _is_htmx(request):
-        summary = cart_summary(cart=request_cart(request))
-        context = {"cart": summary, "notice": notice, "error": error, "oob": True}
+        context = {**_cart_context(request), "notice": notice, "error": error, "oob": True}
         return _vary_on_htmx(render(request, "orders/_cart.html", context))
     if error:
         messages.error(request, error)

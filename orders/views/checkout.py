@@ -6,6 +6,7 @@ coupon) is kept in the session while checkout is refused, so an error loses none
 "Apply" beside the coupon keeps the choices too and shows the discount in the totals.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 from uuid import uuid4
@@ -16,16 +17,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.models import Address
 from accounts.selectors import user_email_verified
 from config.errors import ApplicationError
 from config.pages import business_errors
+from orders.delivery import DeliveryQuote
 from orders.forms import PICKUP, CheckoutForm
 from orders.models import Order, Slot
 from orders.pricing import LineIn
 from orders.selectors.cart import cart_get, cart_summary
+from orders.selectors.delivery import delivery_zones
 from orders.selectors.slots import slot_list_bookable
 from orders.services.checkout import checkout_place, order_price
 from orders.services.coupons import coupon_preview
+from orders.services.delivery import delivery_quote_for
 from orders.views.payments import order_payment_redirect
 
 SLOTS_SHOWN = 500
@@ -54,7 +59,7 @@ def _chosen_day(request, *, days: list[date], chosen_slot: Slot | None, free: di
 
 
 def _chosen_address(*, choice: dict, addresses: list) -> int | None:
-    pks = [address.pk for address in addresses]
+    pks = [entry.address.pk for entry in addresses if entry.quote.deliverable]
     chosen = str(choice.get("address", ""))
     wanted = int(chosen) if chosen.isascii() and chosen.isdigit() else None
     return wanted if wanted in pks else next(iter(pks), None)
@@ -71,6 +76,26 @@ def _coupon_previewed(code: str):
         return None, refusal.message
 
 
+@dataclass(frozen=True)
+class QuotedAddress:
+    address: Address
+    quote: DeliveryQuote
+
+
+def _addresses_quoted(user) -> list[QuotedAddress]:
+    """The customer's addresses, each with its delivery zone and fee (one query for all)."""
+    zones = delivery_zones()
+    return [
+        QuotedAddress(
+            address=address,
+            quote=delivery_quote_for(
+                postcode=address.postcode, country=address.country.code, zones=zones
+            ),
+        )
+        for address in user.addresses.all()
+    ]
+
+
 @business_errors(fallback="checkout")
 def checkout(request):
     if not request.user.is_authenticated:
@@ -82,9 +107,11 @@ def checkout(request):
     if request.method == "POST":
         return _checkout_submit(request)
     summary = cart_summary(cart=cart_get(user=request.user))
-    addresses = list(request.user.addresses.all())
+    addresses = _addresses_quoted(request.user)
     choice = request.session.get(CHOICE, {})
-    kind = _chosen_kind(request, choice=choice, has_addresses=bool(addresses))
+    kind = _chosen_kind(
+        request, choice=choice, has_addresses=any(a.quote.deliverable for a in addresses)
+    )
     slots = list(slot_list_bookable(kind=kind)[:SLOTS_SHOWN])
     by_day = {
         day: list(day_slots)
@@ -96,6 +123,9 @@ def checkout(request):
     today = timezone.localdate()
     priced = [LineIn(ln.unit_price, ln.product.tax_rate, ln.quantity) for ln in summary.lines]
     coupon, coupon_refusal = _coupon_previewed(choice.get("coupon", ""))
+    chosen_address = _chosen_address(choice=choice, addresses=addresses)
+    quote = next((a.quote for a in addresses if a.address.pk == chosen_address), None)
+    totals = order_price(lines=priced, kind=kind, coupon=coupon, quote=quote)
     return render(
         request,
         "orders/checkout.html",
@@ -119,13 +149,18 @@ def checkout(request):
             "slots": by_day.get(day, []),
             "chosen_slot": chosen_slot.pk if chosen_slot else None,
             "addresses": addresses,
-            "chosen_address": _chosen_address(choice=choice, addresses=addresses),
+            "chosen_address": chosen_address,
+            "deliverable_addresses": sum(1 for a in addresses if a.quote.deliverable),
+            "zone": quote,
+            "more_for_minimum": quote.missing_for_minimum(totals.subtotal - totals.discount)
+            if quote is not None and kind == Slot.Kind.DELIVERY
+            else None,
             "coupon": choice.get("coupon", ""),
             "coupon_applied": coupon,
             "coupon_refusal": coupon_refusal,
             "pickup": PICKUP,
             "token": uuid4().hex,
-            "totals": order_price(lines=priced, kind=kind, coupon=coupon),
+            "totals": totals,
             "cutoff_minutes": settings.SLOT_CUTOFF_MINUTES,
             "shop_zone": settings.TIME_ZONE,
         },

@@ -7,6 +7,7 @@ from django.test import Client
 
 from orders.models import CartLine
 from tests.factories import (
+    AddressFactory,
     CartFactory,
     CartLineFactory,
     CategoryFactory,
@@ -59,6 +60,7 @@ def test_an_empty_cart(client_of):
         "prices_include_tax": True,
         "currency": "GBP",
         "has_problems": False,
+        "delivery": None,
     }
 
 
@@ -218,9 +220,16 @@ def test_cart_api_runs_a_fixed_number_of_queries(client_of, user, django_assert_
     for product in ProductFactory.create_batch(rows, category=category):
         CartLineFactory(cart=cart, product=product)
 
-    with django_assert_num_queries(2):
+    # the cart, its lines with their products, the customer's first address (none here)
+    with django_assert_num_queries(3):
         response = client_of.get("/api/v1/cart/")
     assert len(response.json()["lines"]) == rows
+
+    # with an address, the delivery zones with their rules too, in one query
+    AddressFactory(user=user)
+    with django_assert_num_queries(4):
+        response = client_of.get("/api/v1/cart/")
+    assert response.json()["delivery"]["deliverable"] is True
 
 
 def test_adding_more_than_is_left_adds_nothing_and_says_how_many_are_left(client_of, user):
@@ -280,11 +289,12 @@ def test_adding_to_the_cart_takes_a_fixed_handful_of_queries(django_assert_max_n
 
     assert add(products[0]).status_code == 201
     # user, the cart (found, or made, and locked in one upsert), the product with the cart's
-    # line of it, the INSERT or UPDATE of the line, the reply's lines; the session comes
-    # from the cache. Here the transaction is a savepoint and its release (2 more); in
-    # production it is BEGIN and COMMIT, which Django does not count.
-    with django_assert_max_num_queries(7):
+    # line of it, the INSERT or UPDATE of the line, the reply's lines, the customer's first
+    # address (for the delivery line; none here); the session comes from the cache. Here
+    # the transaction is a savepoint and its release (2 more); in production it is BEGIN
+    # and COMMIT, which Django does not count.
+    with django_assert_max_num_queries(8):
         assert add(products[1]).status_code == 201
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         reply = add(products[1])
     assert [line["quantity"] for line in reply.json()["lines"]] == [1, 1, 2]

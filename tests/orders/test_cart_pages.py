@@ -229,9 +229,10 @@ def test_cart_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
     client.get("/cart/")  # allauth records the browser session on its first request
 
     # user, allauth's activity record of the session (5 with its savepoint), cart, lines
-    # with their products, the cart badge's count, the inbox badge's count; the session
-    # itself comes from the cache
-    with django_assert_num_queries(10):
+    # with their products, the customer's first address (for the delivery fee; with one,
+    # also the delivery zones), the cart badge's count, the inbox badge's count; the
+    # session itself comes from the cache
+    with django_assert_num_queries(11):
         response = client.get("/cart/")
     assert len(response.context["cart"].lines) == rows
 

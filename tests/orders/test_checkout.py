@@ -380,7 +380,7 @@ def test_checkout_needs_a_signed_in_customer(api_client, shop):
     assert not Order.objects.exists()
 
 
-QUERIES = 29
+QUERIES = 30
 
 
 def test_the_order_number_is_written_with_the_order_not_patched_in_afterwards(shop):
@@ -408,8 +408,9 @@ def test_checkout_query_count_does_not_grow_with_the_cart(django_assert_num_quer
     coupon = CouponFactory(code="TEN")
     user = type(user).objects.get(pk=user.pk)
 
-    # 22 to place the order (with the look for the customer's own overdue orders, expired
-    # before counting open ones), then the order-placed notification: its row in a savepoint,
+    # 23 to place the order (with the look for the customer's own overdue orders, expired
+    # before counting open ones, and one for the delivery zones with their rules), then
+    # the order-placed notification: its row in a savepoint,
     # the customer's email preference, its delivery, a look for stock run low, and a look
     # for webhook endpoints that hear of new orders.
     with django_assert_num_queries(QUERIES):

@@ -68,6 +68,8 @@ def test_the_api_previews_the_coupon_and_the_delivery_fee(client, customer, sett
         "subtotal": "18.00",
         "discount": "1.80",
         "delivery_fee": "4.50",
+        "deliverable": None,
+        "zone": None,
         "tax": None,
         "total": "20.70",
         "prices_include_tax": True,
