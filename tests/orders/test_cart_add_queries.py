@@ -1,7 +1,10 @@
-"""Issue 32's budget for a cart add through the API: at most 5 queries, on a customer's
-first add (which makes the cart) as on a later one (which adds to a line), with an app
-session token. The transaction's SAVEPOINT and RELEASE (in production BEGIN and COMMIT)
-are round trips the tests do not count, as bench/queries.py does not."""
+"""The budget for a cart add through the API, on a customer's first add (which makes the
+cart) as on a later one (which adds to a line), with an app session token: issue 32's 5
+queries (the user, the cart's upsert, the product with its line, the line's write, the
+reply's lines) and the reply's delivery line, which looks for the customer's address (one
+more; an address in a zone also reads the zone's rules, counted in test_cart_api). The
+transaction's SAVEPOINT and RELEASE (in production BEGIN and COMMIT) are round trips the
+tests do not count, as bench/queries.py does not."""
 
 import pytest
 from django.db import connection
@@ -13,7 +16,7 @@ from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 5
+BUDGET = 5 + 1  # issue 32's five, and the delivery line's address
 
 
 def _statements(queries) -> list[str]:
@@ -25,7 +28,7 @@ def _statements(queries) -> list[str]:
 
 
 @pytest.mark.parametrize("lines_before", [0, 1, 10])
-def test_a_cart_add_takes_at_most_five_queries(lines_before):
+def test_a_cart_add_keeps_to_the_budget(lines_before):
     user = UserFactory()
     signed_in = Client()
     signed_in.force_login(user)
