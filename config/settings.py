@@ -97,7 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's, recording a browser session's activity once a minute, not every request.
+    "accounts.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

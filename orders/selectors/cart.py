@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from orders import pricing
 from orders.food import allergens_block_sale
-from orders.models import Cart, CartLine, Product
+from orders.models import Cart, CartLine, OptionChoice, Product
 from orders.options import Chosen, line_options
 from orders.selectors.options import option_groups_of
 
@@ -57,13 +57,19 @@ class CartSummary:
 
 
 def cart_summary(*, cart: Cart | None) -> CartSummary:
-    """The cart at current prices, in two queries (the lines, their products' options). A
+    """The cart at current prices, in one query, two when a line's product has options. A
     line is flagged when its product is no longer for sale, has fewer in stock than all the
     product's lines ask for together, or its options changed since it was added."""
     if cart is None or cart.pk is None:
         return CartSummary()
-    rows = list(CartLine.objects.filter(cart=cart).select_related("product"))
-    groups = option_groups_of(product_ids={row.product_id for row in rows})
+    rows = list(
+        CartLine.objects.filter(cart=cart)
+        .select_related("product")
+        .annotate(
+            has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("product_id")))
+        )
+    )
+    groups = option_groups_of(product_ids={row.product_id for row in rows if row.has_options})
     wanted: dict[int, int] = defaultdict(int)
     for row in rows:
         wanted[row.product_id] += row.quantity

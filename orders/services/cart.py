@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from orders.errors import (
     ProductUnavailable,
     QuantityInvalid,
 )
-from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Product
+from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, OptionChoice, Product
 from orders.options import choice_ids_check, message_clean, options_choose, unit_price
 from orders.selectors.options import option_groups_of
 from orders.services.food import products_ensure_sellable
@@ -116,8 +116,9 @@ def _add(
     choice_ids = choice_ids_check(choice_ids)
     key = ",".join(str(pk) for pk in sorted(choice_ids))
     text = message.strip() if isinstance(message, str) else ""
-    # The product, how many of it all the cart's lines hold, and the line with these
-    # choices and message if there is one, in one query (read under the lock).
+    # The product, how many of it all the cart's lines hold, the line with these choices
+    # and message if there is one, and whether it has options, in one query (read under
+    # the lock); its option groups are read only when it has some.
     lines = CartLine.objects.filter(cart=cart, product=OuterRef("pk")).order_by()
     same = lines.filter(choices_key=key, message=text)
     product = (
@@ -128,13 +129,18 @@ def _add(
             ),
             line_id=Subquery(same.values("pk")[:1]),
             on_line=Coalesce(Subquery(same.values("quantity")[:1]), 0),
+            has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("pk"))),
         )
         .first()
     )
     if product is None:
         raise ProductUnavailable()
     products_ensure_sellable(products=[product])
-    groups = option_groups_of(product_ids=[product.pk]).get(product.pk, [])
+    groups = (
+        option_groups_of(product_ids=[product.pk]).get(product.pk, [])
+        if product.has_options
+        else []
+    )
     chosen = options_choose(groups=groups, choice_ids=choice_ids)
     unit_price(product=product, chosen=chosen)
     message_clean(product=product, message=message)

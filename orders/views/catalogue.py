@@ -29,14 +29,24 @@ def home(request):
     exactly what every such visitor sees, so the whole page is cached once per catalogue
     version and address; only the CSRF token is filled in per reply."""
     if not _has_own_state(request):
-        html = catalogue_cached(
-            f"page html {request.get_host()} {request_keep_only(request, CATALOGUE_READS)}",
-            lambda: _home(request, csrf_token=CSRF_SLOT).content.decode(),
+        return _cached_for_visitors(
+            request, "page html", CATALOGUE_READS, lambda: _home(request, csrf_token=CSRF_SLOT)
         )
-        response = HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
-        patch_vary_headers(response, ["Cookie"])
-        return response
     return _home(request)
+
+
+def _cached_for_visitors(request, name: str, reads: list[str], render_page) -> HttpResponse:
+    """A page every visitor with no state of their own sees alike, from the cache: one copy
+    per catalogue version, address and the query parameters the page `reads` (the others
+    are dropped from the request first, so its links do not carry them either). Only the
+    CSRF token (the page renders CSRF_SLOT in its place) is filled in per reply."""
+    html = catalogue_cached(
+        f"{name} {request.get_host()} {request_keep_only(request, reads)}",
+        lambda: render_page().content.decode(),
+    )
+    response = HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def _has_own_state(request) -> bool:
@@ -113,11 +123,24 @@ def _query_prefix(*, category_slug: str, search: str, without: list[str]) -> str
 
 
 def product_detail(request, slug: str):
+    """A product's page; cached whole for a visitor with no state of their own, as the
+    catalogue page is (a missing product's 404 is not cached)."""
+    if not _has_own_state(request):
+        return _cached_for_visitors(
+            request,
+            "product html",
+            [],
+            lambda: _product_detail(request, slug, csrf_token=CSRF_SLOT),
+        )
+    return _product_detail(request, slug)
+
+
+def _product_detail(request, slug: str, **context):
     product = get_object_or_404(product_list(), slug=slug)
     form = CartAddForm(initial={"product": product.pk, "quantity": 1})
     groups = option_groups_of(product_ids=[product.pk]).get(product.pk, [])
     return render(
         request,
         "orders/product_detail.html",
-        {"product": product, "form": form, "option_groups": groups},
+        {"product": product, "form": form, "option_groups": groups, **context},
     )

@@ -538,8 +538,8 @@ def test_claiming_attaches_only_guest_orders(shop):
 
 
 def _guest_queries() -> int:
-    """29 on PostgreSQL (one reads the delivery zones, one the options chosen); SQLite runs one writer at a
-    time and takes no advisory lock."""
+    """29 on PostgreSQL (one reads the delivery zones, one the options chosen); SQLite runs
+    one writer at a time and takes no advisory lock."""
     from django.db import connection
 
     return 29 if connection.vendor == "postgresql" else 28
