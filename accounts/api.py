@@ -27,7 +27,9 @@ class MeView(generics.GenericAPIView):
         return self.request.user
 
     def get(self, request):
-        return Response(self.get_serializer(request.user).data)
+        # Plain values (selectors.user_profile), not ProfileSerializer: the shape is fixed and
+        # building the serializer was a third of this request (bench/RESULTS.md).
+        return Response(selectors.user_profile(user=request.user))
 
     def patch(self, request):
         serializer = self.get_serializer(request.user, data=request.data, partial=True)

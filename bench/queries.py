@@ -50,6 +50,8 @@ print(
             "search-api": count("get", f"/api/v1/products/?search={env['SEARCH']}"),
             "catalogue-page": count("get", "/"),
             "search-page": count("get", f"/?q={env['SEARCH']}"),
+            "product-page": count("get", f"/products/{env['SLUG']}/"),
+            "me-api": count("get", "/api/v1/me/", cart_tokens[1]),
             "cart-add": count(
                 "post",
                 "/api/v1/cart/items/",

@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 OUT = Path(sys.argv[1])
-MAIN = [
-    ("healthz", "`/healthz`", 0.80),
-    ("products-api", "product list API, page 1", 0.18),
-    ("product-api", "product detail API", 0.18),
+MAIN = [  # the targets of issue 32
+    ("healthz", "`/healthz`", 0.85),
+    ("products-api", "product list API, page 1", 0.40),
+    ("product-api", "product detail API", 0.40),
     ("search-api", "search API, 1% of products match", 0.09),
     ("search-page", "search page, 1% match", None),
-    ("catalogue-page", "catalogue page `/`", 0.12),
+    ("catalogue-page", "catalogue page `/`", 0.40),
+    ("product-page", "product page (HTML)", 0.30),
+    ("me-api", "signed-in `GET /api/v1/me/`", 0.25),
     ("cart-add", "cart add", 0.10),
     ("checkout", "checkout, 1 line, pickup", 0.03),
 ]

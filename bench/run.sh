@@ -92,6 +92,8 @@ measure product-api "$BASE" "/api/v1/products/$SLUG/" get
 measure search-api "$BASE" "/api/v1/products/?search=$SEARCH" get
 measure catalogue-page "$BASE" / get
 measure search-page "$BASE" "/?q=$SEARCH" get
+measure product-page "$BASE" "/products/$SLUG/" get
+measure me-api "$BASE" /api/v1/me/ signed_in
 measure cart-add "$BASE" /api/v1/cart/items/ cart_add
 measure checkout "$BASE" /api/v1/orders/ checkout
 measure floor-after "$FLOOR" /ping get

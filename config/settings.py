@@ -102,7 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's, recording a browser session's activity once a minute, not every request.
+    "accounts.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -567,6 +568,14 @@ SHOP_LEGAL_NAME = env.str("SHOP_LEGAL_NAME", default=f"{SHOP_NAME} Ltd")
 SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")
 SHOP_VAT_NUMBER = env.str("SHOP_VAT_NUMBER", default="")
 MAX_OPEN_ORDERS = env.int("MAX_OPEN_ORDERS", default=3)
+# A visitor who is not signed in may check out with an email, a name and a phone; the order
+# is reached by a signed link from its email (docs/decisions/0008-guest-orders.md).
+GUEST_CHECKOUT = env.bool("GUEST_CHECKOUT", default=False)
+# How long that link opens the guest's order.
+GUEST_ORDER_LINK_DAYS = env.int("GUEST_ORDER_LINK_DAYS", default=60)
+# Off: a product whose allergens are not recorded cannot be put in a cart or checked out
+# (its page says "Ask the shop"); on, it is sold and says the same (orders/food.py).
+SELL_WITHOUT_ALLERGEN_INFO = env.bool("SELL_WITHOUT_ALLERGEN_INFO", default=True)
 # Slots are created from the opening hours this many days ahead, and booking a slot closes
 # this many minutes before it starts.
 SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=14)

@@ -34,7 +34,12 @@ class Kind(models.TextChoices):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text="Empty for a guest's order: its one delivery goes to the guest's email.",
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200, validators=[single_line])
@@ -52,7 +57,12 @@ class Notification(models.Model):
                 fields=["recipient", "dedupe_key"],
                 condition=~Q(dedupe_key=""),
                 name="notification_once_per_key",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(recipient__isnull=True) & ~Q(dedupe_key=""),
+                name="notification_once_per_key_for_guests",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),

@@ -32,8 +32,10 @@ from notifications.models import Delivery, Kind, LowStockAlert, Notification, Pr
 from notifications.selectors import notification_get
 from orders import permissions
 from orders.days import shop_day
+from orders.guests import guest_link_path
 from orders.models import Order, OrderLine, Product
 from orders.money import date_text, money_text
+from orders.policy import Actor, order_customer_is
 from orders.pricing import tax_label, tax_name
 from orders.selectors.invoices import invoice_of_order_number
 from orders.selectors.staff import orders_sold
@@ -68,11 +70,21 @@ STUCK_ERROR = f"the attempt did not finish within {DELIVERY_STUCK_AFTER}"
 
 
 def notify(
-    *, recipient: User, kind: str, title: str, body: str, link: str = "", dedupe_key: str = ""
+    *,
+    recipient: User | None,
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    dedupe_key: str = "",
+    email: str = "",
 ) -> Notification | None:
     """Write a notification and, when the recipient wants its email, a delivery queued
     after commit. With a dedupe_key, a second call for the same recipient writes nothing
-    and returns None (the database decides, so two workers cannot both write it)."""
+    and returns None (the database decides, so two workers cannot both write it).
+
+    A guest (no account: `recipient` None) has no inbox or preferences: the notification
+    is the record of the email, which always goes to `email`."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -88,8 +100,11 @@ def notify(
             raise
         return None
     metrics.notification_counted(channel="inbox", result="written")
-    if _wants_email(user=recipient, kind=kind):
-        delivery = Delivery.objects.create(notification=notification, to=recipient.email)
+    to = email if recipient is None else recipient.email
+    if (recipient is None and kind not in IN_APP_ONLY) or (
+        recipient is not None and _wants_email(user=recipient, kind=kind)
+    ):
+        delivery = Delivery.objects.create(notification=notification, to=to)
         # robust: a broker that is down must not undo the change; the sweep sends it later.
         transaction.on_commit(lambda: task_queue(SEND_TASK, delivery.pk), robust=True)
     return notification
@@ -138,7 +153,20 @@ def _total_text(order: Order) -> str:
     return text
 
 
-def order_change_notify(*, order: Order, from_status: str, to_status: str, by: User | None) -> None:
+def _customer_notify(*, order: Order, **message) -> Notification | None:
+    """Tell the order's customer: its account, or a guest by email with the signed link to
+    their order (the only way they reach it)."""
+    if order.user_id is None:
+        return notify(
+            recipient=None,
+            email=order.guest_email,
+            link=guest_link_path(number=order.number),
+            **message,
+        )
+    return notify(recipient=order.user, link=order.get_absolute_url(), **message)
+
+
+def order_change_notify(*, order: Order, from_status: str, to_status: str, by: Actor) -> None:
     """What the customer (and staff, and managers) hear when an order changes, each in their
     own language (whoever or whatever made the change)."""
     with in_language_of(order.user):
@@ -162,17 +190,14 @@ def order_change_notify(*, order: Order, from_status: str, to_status: str, by: U
 
 
 def _order_change_tell_customer(
-    *, order: Order, from_status: str, to_status: str, by: User | None
+    *, order: Order, from_status: str, to_status: str, by: Actor
 ) -> None:
-    number, link = order.number, order.get_absolute_url()
+    number = order.number
     values = {"number": number}
-    customer = order.user
     Status = Order.Status
 
     def tell(kind, title, body, dedupe_key=""):
-        notify(
-            recipient=customer, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
-        )
+        _customer_notify(order=order, kind=kind, title=title, body=body, dedupe_key=dedupe_key)
 
     if not from_status:
         minutes = int(settings.ORDER_PAYMENT_TIMEOUT.total_seconds() // 60)
@@ -208,7 +233,7 @@ def _order_change_tell_customer(
             _("Your order is out for delivery, for %(slot)s.") % {"slot": _slot_text(order)},
         )
     elif to_status == Status.CANCELLED:
-        if by is not None and by.pk == customer.pk:
+        if order_customer_is(order=order, by=by):
             who = _("You cancelled order %(number)s.") % values
         else:
             who = _("The shop cancelled order %(number)s.") % values
@@ -242,8 +267,8 @@ def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
         part = " " + _("for %(what)s") % {"what": what} if what else ""
         if amount < order.total:
             part += " " + _("(part of the %(total)s you paid)") % {"total": money_text(order.total)}
-        notify(
-            recipient=order.user,
+        _customer_notify(
+            order=order,
             kind=Kind.ORDER_REFUNDED,
             title=_("Refund for order %(number)s") % {"number": order.number},
             body=_(
@@ -251,7 +276,6 @@ def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
                 "days to show on your statement."
             )
             % {"amount": money_text(amount), "part": part},
-            link=order.get_absolute_url(),
         )
 
 
@@ -325,13 +349,12 @@ def slot_reminders_send(*, now: datetime | None = None) -> int:
             else:
                 title = _("Your pickup slot starts soon")
             written += (
-                notify(
-                    recipient=order.user,
+                _customer_notify(
+                    order=order,
                     kind=Kind.SLOT_REMINDER,
                     title=title,
                     body=_("Order %(number)s: %(slot)s.")
                     % {"number": order.number, "slot": _slot_text(order)},
-                    link=order.get_absolute_url(),
                     dedupe_key=f"slot_reminder:{order.pk}",
                 )
                 is not None

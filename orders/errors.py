@@ -184,6 +184,25 @@ class StorageUnavailable(ApplicationError):
     default_message = _("Pictures cannot be stored just now: please try again in a minute.")
 
 
+# --- Options, messages and notes -------------------------------------------------
+
+
+class OptionsInvalid(ApplicationError):
+    """A choice of another product, a required group left out, two choices in one group."""
+
+    default_code, default_field = "options_invalid", "options"
+
+
+class MessageInvalid(ApplicationError):
+    """A message on a product that takes none, too long, or with control characters."""
+
+    default_code, default_field = "message_invalid", "message"
+
+
+class NoteInvalid(ApplicationError):
+    default_code, default_field = "note_invalid", "note"
+
+
 # --- Delivery areas -----------------------------------------------------------
 
 
@@ -205,3 +224,25 @@ class PostcodeInvalid(ApplicationError):
 
 class DeliveryRulesInvalid(ApplicationError):
     default_code, default_field = "rules_invalid", "rules"
+
+
+class GuestCheckoutOff(ApplicationError):
+    """Checking out without an account is off (GUEST_CHECKOUT): the API answers 401."""
+
+    status_code, default_code = 401, "not_authenticated"
+
+
+class GuestDetailsInvalid(ApplicationError):
+    """A guest's email, name, phone or address fails the rules an account's would."""
+
+    default_code, default_field = "guest_invalid", "guest"
+
+
+# --- Food information -----------------------------------------------------------
+
+
+class AllergenInfoMissing(Conflict):
+    """The shop sells nothing whose allergens are unknown (SELL_WITHOUT_ALLERGEN_INFO off),
+    and this product's are; the message names every such product."""
+
+    default_code, default_field = "allergen_info_missing", "product"

@@ -1,16 +1,19 @@
 """What the orders app does when other parts of Orderly send a signal."""
 
+from allauth.account.signals import email_confirmed
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.signals import user_data_export, user_deletion_asked, user_erasing
-from orders.models import Category, Product
+from orders.models import Category, OptionChoice, OptionGroup, Product
 from orders.selectors.cart import cart_get
 from orders.services.account_data import orders_anonymise, orders_deletion_refusal, orders_export
 from orders.services.cart import GUEST_CART_SESSION_KEY, cart_get_or_create, cart_merge
 from orders.services.catalogue import catalogue_changed
+from orders.services.guests import guest_orders_claim, guest_orders_claim_verified
 from orders.services.invoices import invoices_export
 
 
@@ -27,6 +30,20 @@ def merge_guest_cart_at_login(sender, request, user, **kwargs):
     guest_cart = cart_get(guest_cart_id=cart_id)
     if guest_cart is not None:
         cart_merge(source=guest_cart, target=cart_get_or_create(user=user))
+
+
+@receiver(email_confirmed, dispatch_uid="orders.claim_guest_orders")
+def claim_guest_orders_on_verify(sender, request, email_address, **kwargs):
+    """Orders placed as a guest with this email become the user's once they prove it is
+    theirs (never on an unverified one: anyone could sign up with someone's address)."""
+    guest_orders_claim(user=email_address.user, email=email_address.email)
+
+
+@receiver(user_logged_in, dispatch_uid="orders.claim_guest_orders_at_login")
+def claim_guest_orders_at_login(sender, request, user, **kwargs):
+    """A guest order placed while signed out with an email the account has verified."""
+    if settings.GUEST_CHECKOUT:
+        guest_orders_claim_verified(user=user)
 
 
 @receiver(user_data_export, dispatch_uid="orders.export_orders")
@@ -58,6 +75,10 @@ def forgive_search_typos(sender, connection, **kwargs):
 
 @receiver(post_save, sender=Product, dispatch_uid="orders.catalogue_changed_product_saved")
 @receiver(post_delete, sender=Product, dispatch_uid="orders.catalogue_changed_product_deleted")
+@receiver(post_save, sender=OptionGroup, dispatch_uid="orders.catalogue_changed_group_saved")
+@receiver(post_delete, sender=OptionGroup, dispatch_uid="orders.catalogue_changed_group_deleted")
+@receiver(post_save, sender=OptionChoice, dispatch_uid="orders.catalogue_changed_choice_saved")
+@receiver(post_delete, sender=OptionChoice, dispatch_uid="orders.catalogue_changed_choice_deleted")
 @receiver(post_save, sender=Category, dispatch_uid="orders.catalogue_changed_category_saved")
 @receiver(post_delete, sender=Category, dispatch_uid="orders.catalogue_changed_category_deleted")
 def catalogue_changed_on_save(sender, **kwargs):

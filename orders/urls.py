@@ -1,6 +1,16 @@
 from django.urls import path
 
-from orders.views import cart, catalogue, checkout, daywork, delivery, orders, payments, staff
+from orders.views import (
+    cart,
+    catalogue,
+    checkout,
+    daywork,
+    delivery,
+    guest,
+    orders,
+    payments,
+    staff,
+)
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -15,6 +25,9 @@ urlpatterns = [
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
     path("orders/<str:number>/pay/", payments.order_pay, name="order_pay"),
+    path("guest/orders/<str:token>/", guest.guest_order, name="guest_order"),
+    path("guest/orders/<str:token>/pay/", guest.guest_order_pay, name="guest_order_pay"),
+    path("guest/orders/<str:token>/cancel/", guest.guest_order_cancel, name="guest_order_cancel"),
     path("payments/sandbox/<str:reference>/", payments.sandbox_pay, name="sandbox_pay"),
     path("staff/board/", staff.board, name="staff_board"),
     path("staff/board/<str:number>/advance/", staff.board_advance, name="staff_board_advance"),

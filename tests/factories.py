@@ -87,6 +87,24 @@ class ProductImageFactory(factory.django.DjangoModelFactory):
     )
 
 
+class OptionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.OptionGroup"
+
+    product = factory.SubFactory(ProductFactory)
+    name = factory.Sequence(lambda n: f"Option {n}")
+    required = True
+
+
+class OptionChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.OptionChoice"
+
+    group = factory.SubFactory(OptionGroupFactory)
+    name = factory.Sequence(lambda n: f"Choice {n}")
+    price_change = Decimal("0.00")
+
+
 class CartFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "orders.Cart"

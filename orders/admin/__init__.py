@@ -5,6 +5,7 @@ from orders.admin import (  # noqa: F401
     delivery,
     hours,
     invoices,
+    options,
     orders,
     payments,
     slots,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationAdmin
 
@@ -17,7 +18,9 @@ from config.validators import single_line
 from orders import permissions
 from orders.admin.common import ServiceSaveAdmin
 from orders.admin.imports import FORMATS, ProductResource, import_problems
-from orders.models import Category, Product, ProductImage, StockMovement
+from orders.admin.options import OptionGroupInline, option_groups_formset_save
+from orders.food import ALLERGENS, SUITABLE_FOR, allergen_mask, suitable_for_mask
+from orders.models import Category, OptionGroup, Product, ProductImage, StockMovement
 from orders.services.catalogue import product_save
 from orders.services.images import (
     image_clean,
@@ -68,6 +71,22 @@ class LowStockFilter(admin.SimpleListFilter):
             return queryset.filter(stock__lte=F("low_stock_threshold"))
         if self.value() == "out":
             return queryset.filter(stock=0)
+        return queryset
+
+
+class AllergenInfoFilter(admin.SimpleListFilter):
+    title = gettext_lazy("allergen information")
+    parameter_name = "allergens"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("known", gettext_lazy("Recorded")),
+            ("unknown", gettext_lazy("Not known (ask the shop)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("known", "unknown"):
+            return queryset.filter(allergens_contains__isnull=self.value() == "unknown")
         return queryset
 
 
@@ -171,15 +190,84 @@ class ProductImageInline(admin.TabularInline):
         )
 
 
+def _checkboxes(entries, *, label: str, help_text: str = "") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=[(entry.key, entry.label) for entry in entries],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=help_text,
+    )
+
+
+class ProductForm(forms.ModelForm):
+    """The allergens and diets as checkboxes, stored as the product's bits (orders/food.py);
+    the model's clean() says what does not fit together."""
+
+    allergens_unknown = forms.BooleanField(
+        label=gettext_lazy("Allergens not known"),
+        required=False,
+        help_text=gettext_lazy(
+            'Customers are told to "ask the shop"; with SELL_WITHOUT_ALLERGEN_INFO off it is '
+            "not sold. Leave unticked and tick nothing below for a product with none of the 14."
+        ),
+    )
+    contains = _checkboxes(ALLERGENS, label=gettext_lazy("Contains"))
+    may_contain = _checkboxes(
+        ALLERGENS,
+        label=gettext_lazy("May contain"),
+        help_text=gettext_lazy("Traces: made beside them."),
+    )
+    suitable = _checkboxes(SUITABLE_FOR, label=gettext_lazy("Suitable for"))
+
+    class Meta:
+        model = Product
+        # The bits are written by clean() from the checkboxes.
+        fields = [
+            "category",
+            "name",
+            "slug",
+            "sku",
+            "description",
+            "price",
+            "tax_rate",
+            "low_stock_threshold",
+            "is_active",
+            "ingredients",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        product = self.instance
+        self.initial.setdefault("allergens_unknown", not product.allergens_known)
+        self.initial.setdefault("contains", [entry.key for entry in product.contains])
+        self.initial.setdefault("may_contain", [entry.key for entry in product.may_contain])
+        self.initial.setdefault("suitable", [entry.key for entry in product.suitable])
+
+    def clean(self):
+        data = super().clean()
+        unknown = data.get("allergens_unknown")
+        if unknown and data.get("contains"):
+            self.add_error(
+                "contains", gettext_lazy('Untick "Allergens not known", or leave these unticked.')
+            )
+        product = self.instance
+        product.allergens_contains = None if unknown else allergen_mask(data.get("contains", []))
+        product.allergens_may_contain = allergen_mask(data.get("may_contain", []))
+        product.suitable_for = suitable_for_mask(data.get("suitable", []))
+        return data
+
+
 @admin.register(Product)
 class ProductAdmin(ImportExportMixin, TranslationAdmin, ServiceSaveAdmin):
     service = staticmethod(product_save)
+    form = ProductForm
     resource_classes = [ProductResource]
     import_formats = FORMATS
     export_formats = FORMATS
     list_display = ["name", "sku", "category", "price", "stock", "low_stock", "is_active"]
     list_editable = ["is_active"]
-    list_filter = ["category", "is_active", LowStockFilter]
+    list_filter = ["category", "is_active", LowStockFilter, AllergenInfoFilter]
     list_select_related = ["category"]
     search_fields = ["name", "sku", "description"]
     date_hierarchy = "created_at"
@@ -193,7 +281,7 @@ class ProductAdmin(ImportExportMixin, TranslationAdmin, ServiceSaveAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     readonly_fields = ["stock_with_link"]
-    inlines = [ProductImageInline, StockMovementInline]
+    inlines = [ProductImageInline, OptionGroupInline, StockMovementInline]
     fieldsets = [
         # Each text in English and German (modeltranslation); an empty German one shows English.
         (
@@ -211,6 +299,19 @@ class ProductAdmin(ImportExportMixin, TranslationAdmin, ServiceSaveAdmin):
             },
         ),
         ("Price", {"fields": ["price", "tax_rate"]}),
+        (
+            gettext_lazy("Food information"),
+            {
+                "fields": [
+                    "allergens_unknown",
+                    "contains",
+                    "may_contain",
+                    "ingredients",
+                    "suitable",
+                ]
+            },
+        ),
+        (gettext_lazy("Message"), {"fields": ["allows_message", "message_max_length"]}),
         ("Stock", {"fields": ["stock_with_link", "low_stock_threshold", "is_active"]}),
     ]
 
@@ -260,7 +361,10 @@ class ProductAdmin(ImportExportMixin, TranslationAdmin, ServiceSaveAdmin):
         return redirect("admin:orders_product_import")
 
     def save_formset(self, request, form, formset, change):
-        """Pictures are added, changed and deleted through the images services."""
+        """Pictures are added, changed and deleted through the images services, option
+        groups through the options services."""
+        if formset.model is OptionGroup and form.instance.pk is not None:
+            return option_groups_formset_save(formset, product=form.instance)
         if formset.model is not ProductImage:
             return super().save_formset(request, form, formset, change)
         if form.instance.pk is None:  # the product was refused: nothing to attach to

@@ -1,5 +1,6 @@
 """The catalogue as a spreadsheet (django-import-export): managers export it and import it
-back as CSV or XLSX.
+back as CSV or XLSX. Allergens and diets are comma-separated keys (`gluten, milk`); an
+empty "contains" cell means not known, `none` means none of the 14.
 
 An import is previewed first (a dry run listing each row's errors, nothing written) and
 applied all or nothing. Every write goes through the services: product fields through
@@ -17,11 +18,14 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.instance_loaders import CachedInstanceLoader
 
 from config.csv import csv_cell
+from orders.food import ALLERGENS, SUITABLE_FOR, Entry
 from orders.models import Category, Product
 from orders.services.catalogue import product_save
 from orders.services.stock import stock_count
 
 FORMATS = [CSV, XLSX]
+# In the "contains" column: known to contain none of the 14 (an empty cell: not known).
+NONE = "none"
 IMPORT_NOTE = "Catalogue import"
 
 
@@ -66,6 +70,45 @@ class WholeNumberWidget(widgets.IntegerWidget):
         return number
 
 
+class KeysWidget(widgets.Widget):
+    """A list of orders.food keys in one cell ("gluten, milk"), stored as bits.
+
+    For what a product contains an empty cell means "not known" and `none` means none of
+    the 14; for the others an empty cell means none.
+    """
+
+    def __init__(self, entries: tuple[Entry, ...], *, empty_is_unknown: bool = False):
+        super().__init__()
+        self.entries = entries
+        self.empty_is_unknown = empty_is_unknown
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip().lower()
+        if not text:
+            return None if self.empty_is_unknown else 0
+        if text == NONE:
+            return 0
+        bits = {entry.key: 1 << place for place, entry in enumerate(self.entries)}
+        mask = 0
+        for key in filter(None, (part.strip() for part in text.split(","))):
+            if key not in bits:
+                raise ValueError(
+                    f"{key!r} is not one of: {', '.join(bits)} (comma-separated)"
+                    + (f", or {NONE}." if self.empty_is_unknown else ".")
+                )
+            mask |= bits[key]
+        return mask
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if not value:
+            return NONE if self.empty_is_unknown else ""
+        return ", ".join(
+            entry.key for place, entry in enumerate(self.entries) if value >> place & 1
+        )
+
+
 class ProductResource(resources.ModelResource):
     category = fields.Field(attribute="category", column_name="category", widget=CategoryWidget())
     # An empty cell of a spreadsheet reads as nothing; a description may be empty text.
@@ -81,6 +124,24 @@ class ProductResource(resources.ModelResource):
         attribute="low_stock_threshold",
         column_name="low_stock_threshold",
         widget=WholeNumberWidget(),
+    )
+    allergens_contains = fields.Field(
+        attribute="allergens_contains",
+        column_name="contains",
+        widget=KeysWidget(ALLERGENS, empty_is_unknown=True),
+    )
+    allergens_may_contain = fields.Field(
+        attribute="allergens_may_contain",
+        column_name="may_contain",
+        widget=KeysWidget(ALLERGENS),
+    )
+    ingredients = fields.Field(
+        attribute="ingredients",
+        column_name="ingredients",
+        widget=widgets.CharWidget(allow_blank=True),
+    )
+    suitable_for = fields.Field(
+        attribute="suitable_for", column_name="suitable_for", widget=KeysWidget(SUITABLE_FOR)
     )
     images = fields.Field(column_name="images", readonly=True)
 
@@ -98,6 +159,10 @@ class ProductResource(resources.ModelResource):
             "stock",
             "low_stock_threshold",
             "is_active",
+            "allergens_contains",
+            "allergens_may_contain",
+            "ingredients",
+            "suitable_for",
             "images",
         ]
         export_order = fields

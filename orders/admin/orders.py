@@ -124,7 +124,7 @@ def _csv_value(name: str, value):
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "placed", "customer", "status_shown", "kind", "slot_start", "amount"]
     list_filter = ["status", "kind", ("slot__starts_at", SlotDayFilter), "slot__is_open"]
-    search_fields = ["number", "user__email", "contact_email", "contact_name"]
+    search_fields = ["number", "user__email", "guest_email", "contact_email", "contact_name"]
     search_help_text = "Search by order number, customer email or name."
     date_hierarchy = "placed_at"
     list_select_related = ["user", "slot"]
@@ -136,6 +136,7 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = [
         "number",
         "user",
+        "guest_email",
         "status",
         "kind",
         "slot",
@@ -156,7 +157,7 @@ class OrderAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = (
-        (None, {"fields": ("number", "user", "status", "kind", "slot")}),
+        (None, {"fields": ("number", "user", "guest_email", "status", "kind", "slot")}),
         (
             "Delivery and contact",
             {"fields": ("delivery_address", "contact_name", "contact_email", "contact_phone")},
@@ -199,7 +200,8 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="customer", ordering="contact_name")
     def customer(self, order: Order) -> str:
-        return order.contact_name or order.user.email
+        name = order.contact_name or (order.user.email if order.user_id else order.guest_email)
+        return f"{name} (guest)" if order.is_guest else name
 
     @admin.display(description="slot", ordering="slot__starts_at")
     def slot_start(self, order: Order) -> str:

@@ -7,6 +7,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.serializers import TextField
+from orders.api.catalogue import FoodInformationSerializer
 from orders.errors import CartLineNotFound
 from orders.models import Cart, CartLine, Slot
 from orders.pricing import LineIn
@@ -21,22 +23,41 @@ from orders.services.delivery import (
 )
 
 
-class CartProductSerializer(serializers.Serializer):
+class CartProductSerializer(FoodInformationSerializer):
     id = serializers.IntegerField()
     slug = serializers.SlugField()
     name = serializers.CharField()
     stock = serializers.IntegerField()
 
 
+class CartLineOptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The choice's id.")
+    group = serializers.CharField(help_text='The option group, e.g. "Size".')
+    choice = serializers.CharField(help_text='The choice, e.g. "8 inch".')
+    price_change = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Added to the product's price."
+    )
+
+
 class CartLineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     product = CartProductSerializer()
     quantity = serializers.IntegerField()
-    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    options = CartLineOptionSerializer(many=True, help_text="The chosen options.")
+    message = serializers.CharField(help_text='The message for the item ("" for none).')
+    options_changed = serializers.BooleanField(
+        help_text="The shop changed the product's options since: remove the line, add again."
+    )
+    unit_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="The product's price with the options'."
+    )
     line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
     inactive = serializers.BooleanField(help_text="The product is no longer for sale.")
     out_of_stock = serializers.BooleanField(
         help_text="Fewer in stock than this line asks for (or none at all)."
+    )
+    allergen_info_missing = serializers.BooleanField(
+        help_text="The shop sells nothing whose allergens are unknown, and this product's are."
     )
 
 
@@ -107,6 +128,22 @@ class CartSerializer(serializers.Serializer):
 class CartItemAddSerializer(serializers.Serializer):
     product = serializers.IntegerField(help_text="The product's id.")
     quantity = serializers.IntegerField(default=1, help_text="1 to 99, added to any already there.")
+    options = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="Choice ids: one per required option group of the product, at most one per "
+        "optional group. Other choices or another message make another line.",
+    )
+    message = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="A message for the item, where the product allows_message (one line, at most "
+        "its message_max_length characters).",
+    )
 
 
 class CartItemUpdateSerializer(serializers.Serializer):
@@ -229,7 +266,11 @@ class CartItemViewSet(viewsets.GenericViewSet):
     def create(self, request):
         data = self._valid(CartItemAddSerializer, request.data)
         line = cart_services.cart_add_for_user(
-            user=request.user, product_id=data["product"], quantity=data["quantity"]
+            user=request.user,
+            product_id=data["product"],
+            quantity=data["quantity"],
+            choice_ids=data["options"],
+            message=data["message"],
         )
         return _cart_response(line.cart, user=request.user, status_code=status.HTTP_201_CREATED)
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from config.caching import request_keep_only
 from orders import permissions
+from orders.food import ALLERGEN_KEYS, SUITABLE_FOR_KEYS, allergen_keys_parse, suitable_for_of
 from orders.models import Category, Product, ProductImage
 from orders.selectors.catalogue import (
     category_find,
@@ -20,7 +21,9 @@ from orders.selectors.catalogue import (
     product_find_for_staff,
     product_list,
     products_matching,
+    products_without_allergens,
 )
+from orders.selectors.options import option_groups_of
 from orders.services.catalogue import catalogue_cached
 from orders.services.images import product_image_add
 
@@ -87,8 +90,42 @@ class CanEditCatalogue(BasePermission):
         return request.user.has_perm(permissions.EDIT_CATALOGUE)
 
 
+ALLERGENS_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": 'null when the allergens are not known: "ask the shop".',
+    "properties": {
+        part: {"type": "array", "items": {"type": "string", "enum": list(ALLERGEN_KEYS)}}
+        for part in ("contains", "may_contain")
+    },
+}
+
+
+@extend_schema_field(ALLERGENS_SCHEMA)
+class AllergensField(serializers.ReadOnlyField):
+    """{contains: [...], may_contain: [...]} as allergen keys, or null when unknown."""
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "enum": list(SUITABLE_FOR_KEYS)}}
+)
+class SuitableForField(serializers.Field):
+    def to_representation(self, mask: int) -> list[str]:
+        return [entry.key for entry in suitable_for_of(mask)]
+
+
+class FoodInformationSerializer(serializers.Serializer):
+    """The food information of a product, as the product and the cart APIs give it."""
+
+    allergens = AllergensField()
+    ingredients = serializers.CharField(read_only=True)
+    suitable_for = SuitableForField(read_only=True)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     category = CategoryBriefSerializer(read_only=True)
+    allergens = AllergensField()
+    suitable_for = SuitableForField(read_only=True)
     images = ProductImageSerializer(source="pictures", many=True, read_only=True)
     currency = serializers.SerializerMethodField()
     in_stock = serializers.BooleanField(read_only=True)
@@ -108,11 +145,43 @@ class ProductSerializer(serializers.ModelSerializer):
             "stock",
             "in_stock",
             "images",
+            "allergens",
+            "ingredients",
+            "suitable_for",
+            "allows_message",
+            "message_max_length",
         ]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_currency(self, product: Product) -> str:
         return settings.SHOP_CURRENCY
+
+
+class OptionChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Send it in the cart's `options`.")
+    name = serializers.CharField()
+    price_change = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Added to the product's price (may be < 0)."
+    )
+
+
+class OptionGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    required = serializers.BooleanField(help_text="Exactly one choice; else at most one.")
+    choices = OptionChoiceSerializer(source="choice_list", many=True)
+
+
+class ProductDetailSerializer(ProductSerializer):
+    option_groups = serializers.SerializerMethodField()
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "option_groups"]
+
+    @extend_schema_field(OptionGroupSerializer(many=True))
+    def get_option_groups(self, product: Product) -> list:
+        groups = option_groups_of(product_ids=[product.pk]).get(product.pk, [])
+        return OptionGroupSerializer(groups, many=True).data
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -140,15 +209,29 @@ class ProductFilter(django_filters.FilterSet):
         "characters count).",
     )
 
+    exclude_allergens = django_filters.CharFilter(
+        method="filter_exclude_allergens",
+        help_text="Comma-separated allergen keys (milk,eggs): leaves out every product that "
+        "contains or may contain one of them, and every product whose allergens are unknown. "
+        "An unknown key is a 400.",
+    )
+
     class Meta:
         model = Product
-        fields = ["category", "search"]
+        fields = ["category", "search", "exclude_allergens"]
 
     def filter_category(self, queryset, name, value):
         category = category_find(key=value)
         if category is None:
             raise ValidationError({"category": [f"There is no category {value!r}."]})
         return queryset.filter(category=category)
+
+    def filter_exclude_allergens(self, queryset, name, value):
+        try:
+            keys = allergen_keys_parse([value])
+        except ValueError as error:
+            raise ValidationError({"exclude_allergens": [str(error)]}) from None
+        return products_without_allergens(queryset, keys=keys)
 
     def filter_search(self, queryset, name, value):
         return products_matching(queryset, search=value[:SEARCH_MAX_LENGTH])
@@ -164,6 +247,9 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return product_list()
+
+    def get_serializer_class(self):
+        return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
     def filter_queryset(self, queryset):
         # The filters narrow the list; a product's own page is found by its slug alone.

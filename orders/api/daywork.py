@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders import permissions
+from orders.api.catalogue import AllergensField
 from orders.models import Slot
 from orders.selectors.daywork import day_parse, prep_list
 
@@ -19,14 +20,32 @@ class PrepSlotSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(help_text="How many to make for this slot.")
 
 
+class PrepOptionSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    choice = serializers.CharField()
+
+
+class PrepMessageSerializer(serializers.Serializer):
+    order = serializers.CharField(help_text="The order's number.")
+    quantity = serializers.IntegerField()
+    message = serializers.CharField(help_text="The customer's message, as they wrote it.")
+
+
 class PrepProductSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
+    options = PrepOptionSerializer(
+        many=True,
+        help_text="The chosen options of this row: a product sold with different options "
+        "has a row per set of options.",
+    )
+    messages = PrepMessageSerializer(many=True, help_text="The lines' messages to write.")
     category = serializers.CharField(help_text='"Other" for a product since deleted.')
     quantity = serializers.IntegerField(help_text="How many to make for the whole day.")
     by_slot = PrepSlotSerializer(
         many=True, help_text="Only the slots that need some, in time order."
     )
+    allergens = AllergensField()
 
 
 class PrepListSerializer(serializers.Serializer):

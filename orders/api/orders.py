@@ -4,11 +4,20 @@ refunds, and the invoice."""
 from decimal import Decimal
 
 import django_filters
+from django.conf import settings
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, renderers, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -17,11 +26,17 @@ from config.validators import single_line
 from orders.api.filters import DayFilter
 from orders.days import shop_day
 from orders.export import ExportInvoiceSerializer
+from orders.guests import guest_link_path, guest_link_token
 from orders.models import Order, OrderEvent, OrderLine, Slot
-from orders.policy import Action, order_may
+from orders.policy import Action, GuestAccess, order_may
 from orders.selectors.invoices import invoice_of_order
 from orders.selectors.orders import order_list, order_reloaded
-from orders.services.checkout import IDEMPOTENCY_KEY_MAX_LENGTH, checkout_place
+from orders.services.cart import GUEST_CART_SESSION_KEY
+from orders.services.checkout import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    checkout_place,
+    checkout_place_as_guest,
+)
 from orders.services.invoices import invoice_pdf
 from orders.services.payments import payment_start
 from orders.services.refunds import order_refund
@@ -37,7 +52,19 @@ class OrderSlotSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "starts_at", "ends_at"]
 
 
+class OrderLineOptionSerializer(serializers.Serializer):
+    group = serializers.CharField(help_text='The option group as bought, e.g. "Size".')
+    choice = serializers.CharField(help_text='The choice as bought, e.g. "8 inch".')
+    price_change = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="What it added to the unit price."
+    )
+
+
 class OrderLineSerializer(serializers.ModelSerializer):
+    options = OrderLineOptionSerializer(
+        many=True, read_only=True, help_text="The choices as bought; later edits leave them."
+    )
+
     class Meta:
         model = OrderLine
         fields = [
@@ -53,9 +80,14 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "net",
             "tax",
             "gross",
+            "options",
+            "message",
         ]
         extra_kwargs = {
-            "unit_price": {"help_text": "As entered: with tax in it when prices_include_tax."},
+            "unit_price": {
+                "help_text": "As entered, with the options' price changes: with tax in it when "
+                "prices_include_tax."
+            },
             "line_total": {"help_text": "unit_price x quantity, before the discount."},
             "discount": {"help_text": "This line's share of the coupon, in cents that add up."},
             "net": {"help_text": "The line after its discount, without tax."},
@@ -101,6 +133,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "delivery_address",
             "delivery_zone_name",
             "coupon_code",
+            "note",
             "subtotal",
             "tax",
             "delivery_fee",
@@ -149,7 +182,72 @@ class OrderSerializer(serializers.ModelSerializer):
         }
 
     def get_can_cancel(self, order: Order) -> bool:
-        return order_may(order=order, user=self.context["request"].user, action=Action.CANCEL)
+        by = self.context.get("by") or self.context["request"].user
+        return order_may(order=order, user=by, action=Action.CANCEL)
+
+
+class GuestSerializer(serializers.Serializer):
+    email = TextField(max_length=254, help_text="The order's emails (with its link) go here.")
+    name = TextField(max_length=150, validators=[single_line])
+    phone = TextField(max_length=32, help_text="International (+44 20 7946 0000) or British.")
+
+
+class GuestAddressSerializer(serializers.Serializer):
+    """An address written at checkout: the fields (and rules) of an account's address."""
+
+    recipient = TextField(max_length=150, required=False, allow_blank=True, default="")
+    line1 = TextField(max_length=200)
+    line2 = TextField(max_length=200, required=False, allow_blank=True, default="")
+    city = TextField(max_length=100)
+    postcode = TextField(max_length=16, help_text="Checked for its country's format.")
+    country = TextField(max_length=2, required=False, default="GB", help_text="ISO 3166 code.")
+    phone = TextField(max_length=32, required=False, allow_blank=True, default="")
+    instructions = TextField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class GuestCheckoutInputSerializer(serializers.Serializer):
+    slot = serializers.IntegerField(min_value=1)
+    guest = GuestSerializer()
+    address = GuestAddressSerializer(
+        allow_null=True, required=False, default=None, help_text="For delivery; null for pickup."
+    )
+    coupon = TextField(
+        max_length=32, required=False, allow_blank=True, default="", validators=[single_line]
+    )
+    note = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="A note for the shop, up to 500 characters; line breaks are kept.",
+    )
+
+
+class GuestOrderSerializer(OrderSerializer):
+    """A guest's order as placed: `guest_url` is the signed link to its page (also sent by
+    email), and `pay_url` is where to POST (with the session's CSRF token) to pay."""
+
+    guest_url = serializers.SerializerMethodField()
+    pay_url = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "guest_url"]
+
+    def get_guest_url(self, order: Order) -> str:
+        return self.context["request"].build_absolute_uri(guest_link_path(number=order.number))
+
+    def get_pay_url(self, order: Order) -> str:
+        token = guest_link_token(number=order.number)
+        return reverse("guest_order_pay", kwargs={"token": token})
+
+
+class OrdersPermission(IsAuthenticated):
+    """Signed in, as everywhere; a visitor may only place an order, when GUEST_CHECKOUT is on."""
+
+    def has_permission(self, request, view):
+        if view.action == "create" and settings.GUEST_CHECKOUT:
+            return True
+        return super().has_permission(request, view)
 
 
 class PDFRenderer(renderers.BaseRenderer):
@@ -184,6 +282,13 @@ class CheckoutInputSerializer(serializers.Serializer):
     )
     coupon = TextField(
         max_length=32, required=False, allow_blank=True, default="", validators=[single_line]
+    )
+    note = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="A note for the shop, up to 500 characters; line breaks are kept.",
     )
 
 
@@ -249,6 +354,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
     lookup_field = "number"
+    permission_classes = [OrdersPermission]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -264,10 +370,24 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         description=(
             "Places an order from the caller's cart for a slot. Sending the same "
             "Idempotency-Key again returns the first order (same status and body) and "
-            "creates nothing."
+            "creates nothing. With GUEST_CHECKOUT on, a visitor who is not signed in checks "
+            "out the session's cart with `guest: {email, name, phone}` and, for delivery, "
+            "`address` as an object (the fields of an account's address), sending the "
+            "session's CSRF token; the key is then scoped to that cart and email, and the "
+            "reply adds `guest_url`, the signed link to the order (also emailed)."
         ),
-        request=CheckoutInputSerializer,
-        responses={201: OrderSerializer},
+        request=PolymorphicProxySerializer(
+            component_name="CheckoutRequest",
+            serializers=[CheckoutInputSerializer, GuestCheckoutInputSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="CheckoutReply",
+                serializers=[OrderSerializer, GuestOrderSerializer],
+                resource_type_field_name=None,
+            )
+        },
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
@@ -280,6 +400,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         ],
     )
     def create(self, request):
+        if not request.user.is_authenticated:
+            return self._create_as_guest(request)
         data = CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order, _ = checkout_place(
@@ -288,8 +410,32 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             address_id=data.validated_data["address"],
             coupon_code=data.validated_data["coupon"],
             idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, ""),
+            note=data.validated_data["note"],
         )
         return self._reply(order, status.HTTP_201_CREATED)
+
+    def _create_as_guest(self, request):
+        if not isinstance(request.data, dict) or "guest" not in request.data:
+            raise NotAuthenticated()  # neither signed in nor checking out as a guest
+        # DRF checks CSRF only for signed-in sessions; a guest's cart is their session's.
+        SessionAuthentication().enforce_csrf(request)
+        data = GuestCheckoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        guest = data.validated_data["guest"]
+        order, _ = checkout_place_as_guest(
+            cart_id=request.session.get(GUEST_CART_SESSION_KEY),
+            email=guest["email"],
+            name=guest["name"],
+            phone=guest["phone"],
+            address=data.validated_data["address"],
+            slot_id=data.validated_data["slot"],
+            coupon_code=data.validated_data["coupon"],
+            idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, ""),
+            note=data.validated_data["note"],
+        )
+        context = {**self.get_serializer_context(), "by": GuestAccess(order_id=order.pk)}
+        reply = GuestOrderSerializer(order_reloaded(order=order), context=context)
+        return Response(reply.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CancelInputSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])

@@ -12,6 +12,7 @@ from orders.models.invoices import (
     Invoice,
     InvoiceLine,
 )
+from orders.models.options import OptionChoice, OptionGroup
 from orders.models.orders import CheckoutRequest, Coupon, Order, OrderEvent, OrderLine
 from orders.models.payments import Payment, PaymentEvent, Refund
 from orders.models.slots import Slot
@@ -33,6 +34,8 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "OpeningHours",
+    "OptionChoice",
+    "OptionGroup",
     "Order",
     "OrderEvent",
     "OrderLine",

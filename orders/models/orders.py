@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.validators import single_line
-from orders.models.catalogue import Product
+from orders.food import FoodInformation
+from orders.models.catalogue import (
+    MESSAGE_MAX_LENGTH,
+    Product,
+    allergen_constraints,
+    allergen_fields,
+)
 from orders.models.slots import Slot
 
 
@@ -60,6 +66,8 @@ class Coupon(models.Model):
     def __str__(self):
         return self.code
 
+
+ORDER_NOTE_MAX_LENGTH = 500
 
 # An order's state and money: written only by orders.services (checkout creates them,
 # order_transition moves them), never by a form, an admin save or a stray update().
@@ -117,6 +125,12 @@ class OrderQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+def orders_of_email(*, email: str) -> Q:
+    """The orders a guest checkout with `email` (lower case) counts as theirs: the guest
+    orders placed with it and the orders of an account with that email."""
+    return Q(guest_email=email) | Q(user__email__iexact=email)
+
+
 class Order(models.Model):
     """A placed order. Its status and money (GUARDED_FIELDS) are written by orders.services
     only: checkout creates it and orders.services.transitions.order_transition moves it."""
@@ -136,7 +150,17 @@ class Order(models.Model):
 
     number = models.CharField(max_length=40, unique=True, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="Empty for a guest's order until they verify its email on an account.",
+    )
+    guest_email = models.EmailField(
+        blank=True,
+        editable=False,
+        help_text="Placed by a guest with this email (lower case); kept once claimed.",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, editable=False
@@ -207,6 +231,12 @@ class Order(models.Model):
         help_text="What was given back of the total; sales figures count total - refunded.",
     )
     currency = models.CharField(max_length=3)
+    note = models.TextField(
+        _("note"),
+        max_length=ORDER_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("The customer's note for the shop, written at checkout."),
+    )
     placed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -229,9 +259,18 @@ class Order(models.Model):
                 condition=Q(refunded__gte=0, refunded__lte=models.F("total")),
                 name="order_refunded_within_total",
             ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest_email=""),
+                name="order_has_a_customer_or_guest_email",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "status"], name="order_user_status"),
+            models.Index(
+                fields=["guest_email", "status"],
+                condition=~Q(guest_email=""),
+                name="order_guest_email_status",
+            ),
             models.Index(fields=["status", "placed_at"], name="order_status_placed_at"),
             models.Index(fields=["slot", "status"], name="order_slot_status"),
         ]
@@ -250,11 +289,16 @@ class Order(models.Model):
         return reverse("order_detail", kwargs={"number": self.number})
 
     @property
+    def is_guest(self) -> bool:
+        """Placed by a guest and not (yet) claimed by an account."""
+        return self.user_id is None
+
+    @property
     def pay_url(self) -> str:
         return f"/api/v1/orders/{self.number}/pay/"
 
 
-class OrderLine(models.Model):
+class OrderLine(FoodInformation, models.Model):
     """What was bought, copied from the product at checkout so later catalogue edits leave it.
 
     net + tax = gross; the order's subtotal, discount, tax and total are sums of its lines'
@@ -284,6 +328,16 @@ class OrderLine(models.Model):
     gross = models.DecimalField(
         max_digits=10, decimal_places=2, help_text="What the customer pays for this line."
     )
+    # The product's allergens as sold, for the slip handed over with the goods.
+    allergens_contains, allergens_may_contain = allergen_fields()
+    options = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "The choices as bought: [{group, choice, price_change}]; unit_price includes them."
+        ),
+    )
+    message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]
@@ -301,10 +355,20 @@ class OrderLine(models.Model):
                 condition=Q(discount__gte=0, discount__lte=models.F("line_total")),
                 name="order_line_discount_within_line_total",
             ),
+            *allergen_constraints("order_line"),
         ]
 
     def __str__(self):
         return f"{self.quantity} x {self.product_name}"
+
+    @property
+    def options_label(self) -> str:
+        """ "Size: 8 inch, Slicing: sliced", as bought."""
+        return options_label(self.options)
+
+
+def options_label(options: Iterable[dict]) -> str:
+    return ", ".join(f"{option['group']}: {option['choice']}" for option in options)
 
 
 class OrderEvent(models.Model):
@@ -318,6 +382,9 @@ class OrderEvent(models.Model):
         blank=True,
         related_name="+",
         help_text="Empty when the system made the change (payment, expiry).",
+    )
+    by_guest = models.BooleanField(
+        default=False, help_text="Made by the guest who placed the order (through their link)."
     )
     from_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Order.Status.choices)
@@ -336,18 +403,26 @@ class OrderEvent(models.Model):
     @property
     def acted_by(self) -> str:
         """ "system" (no actor), "customer" (the order's own customer) or "staff" (anyone else)."""
+        if self.by_guest:
+            return "customer"
         if self.actor_id is None:
             return "system"
         return "customer" if self.actor_id == self.order.user_id else "staff"
 
 
 class CheckoutRequest(models.Model):
-    """An Idempotency-Key a user sent with a checkout, and the order it created.
+    """An Idempotency-Key a user (or a guest: `guest`, their session's cart and email) sent
+    with a checkout, and the order it created.
 
     Written in the checkout's own transaction, so a key whose checkout failed can be retried.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    guest = models.CharField(
+        max_length=300, blank=True, help_text="A guest's scope: their cart and email."
+    )
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=200, help_text="The request it was sent with.")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
@@ -355,7 +430,16 @@ class CheckoutRequest(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="checkout_request_key_per_user")
+            models.UniqueConstraint(fields=["user", "key"], name="checkout_request_key_per_user"),
+            models.UniqueConstraint(
+                fields=["guest", "key"],
+                condition=Q(user__isnull=True),
+                name="checkout_request_key_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest=""),
+                name="checkout_request_user_or_guest",
+            ),
         ]
 
     def __str__(self):

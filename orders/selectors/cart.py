@@ -1,13 +1,17 @@
 """Reads of a cart: its lines at today's prices, the totals, and what is wrong with a line."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from orders import pricing
-from orders.models import Cart, CartLine, Product
+from orders.food import allergens_block_sale
+from orders.models import Cart, CartLine, OptionChoice, Product
+from orders.options import Chosen, line_options
+from orders.selectors.options import option_groups_of
 
 
 @dataclass(frozen=True)
@@ -19,10 +23,16 @@ class CartLineSummary:
     line_total: Decimal
     inactive: bool
     out_of_stock: bool
+    allergen_info_missing: bool = False
+    options: list[Chosen] = field(default_factory=list)
+    message: str = ""
+    options_changed: bool = False
 
     @property
     def has_problem(self) -> bool:
-        return self.inactive or self.out_of_stock
+        return (
+            self.inactive or self.out_of_stock or self.options_changed or self.allergen_info_missing
+        )
 
 
 @dataclass(frozen=True)
@@ -47,22 +57,42 @@ class CartSummary:
 
 
 def cart_summary(*, cart: Cart | None) -> CartSummary:
-    """The cart at current prices, in one query. A line is flagged when its product is no
-    longer for sale, or has fewer in stock than the line asks for."""
+    """The cart at current prices, in one query, two when a line's product has options. A
+    line is flagged when its product is no longer for sale, has fewer in stock than all the
+    product's lines ask for together, or its options changed since it was added."""
     if cart is None or cart.pk is None:
         return CartSummary()
+    rows = list(
+        CartLine.objects.filter(cart=cart)
+        .select_related("product")
+        .annotate(
+            has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("product_id")))
+        )
+    )
+    groups = option_groups_of(product_ids={row.product_id for row in rows if row.has_options})
+    wanted: dict[int, int] = defaultdict(int)
+    for row in rows:
+        wanted[row.product_id] += row.quantity
     lines = []
-    for line in CartLine.objects.filter(cart=cart).select_related("product"):
+    for line in rows:
         product = line.product
+        found = line_options(
+            product=product, groups=groups.get(product.pk, []), choice_ids=line.choice_ids
+        )
+        chosen, price = found if found else ([], product.price)
         lines.append(
             CartLineSummary(
                 id=line.pk,
                 product=product,
                 quantity=line.quantity,
-                unit_price=product.price,
-                line_total=pricing.money(product.price * line.quantity),
+                unit_price=price,
+                line_total=pricing.money(price * line.quantity),
                 inactive=not product.is_active,
-                out_of_stock=product.stock < line.quantity,
+                out_of_stock=product.stock < wanted[product.pk],
+                options=chosen,
+                message=line.message,
+                options_changed=found is None,
+                allergen_info_missing=allergens_block_sale(product),
             )
         )
     # What cannot be bought as it stands is flagged and left out of the totals.

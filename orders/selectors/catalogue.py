@@ -2,15 +2,17 @@
 
 import difflib
 import operator
+from collections.abc import Sequence
 from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from config.languages import language_current
-from orders.models import Category, Product, ProductImage
+from orders.food import allergen_mask
+from orders.models import Category, OptionChoice, Product, ProductImage
 
 
 def category_list() -> QuerySet[Category]:
@@ -24,8 +26,11 @@ def category_list_with_counts() -> QuerySet[Category]:
     ).filter(product_count__gt=0)
 
 
-def product_list(*, category: str | None = None, search: str = "") -> QuerySet[Product]:
-    """Active products, optionally in one category (by slug) and matching a search.
+def product_list(
+    *, category: str | None = None, search: str = "", without: Sequence[str] = ()
+) -> QuerySet[Product]:
+    """Active products, optionally in one category (by slug), matching a search and free of
+    some allergens (products_without_allergens).
 
     On PostgreSQL a search is full-text search in the reader's language (English, or German
     over the German texts with PostgreSQL's german configuration) over name, category name and
@@ -41,8 +46,10 @@ def product_list(*, category: str | None = None, search: str = "") -> QuerySet[P
         Product.objects.filter(is_active=True)
         .select_related("category")
         .prefetch_related(pictures_prefetch())
+        .annotate(has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("pk"))))
         .order_by(*product_order())
     )
+    products = products_without_allergens(products, keys=without)
     return products_matching(products_in_category(products, category=category), search=search)
 
 
@@ -52,6 +59,26 @@ def product_order() -> tuple:
     if language_current() == "en":
         return ("name_en", "pk")
     return (Coalesce(NullIf(f"name_{language_current()}", Value("")), "name_en"), "pk")
+
+
+def products_without_allergens(
+    products: QuerySet[Product], *, keys: Sequence[str]
+) -> QuerySet[Product]:
+    """Leave out every product that contains or may contain one of these allergens (keys of
+    orders.food.ALLERGENS), and every product whose allergens are not known: nobody can
+    promise those are free of anything. One condition on the product row itself
+    (docs/decisions/0009-allergens-as-bits.md)."""
+    if not keys:
+        return products
+    return (
+        products.filter(allergens_contains__isnull=False)
+        .alias(
+            allergen_hits=F("allergens_contains")
+            .bitor(F("allergens_may_contain"))
+            .bitand(allergen_mask(keys))
+        )
+        .filter(allergen_hits=0)
+    )
 
 
 def pictures_prefetch() -> Prefetch:

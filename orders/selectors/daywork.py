@@ -1,9 +1,10 @@
 """Reads for the day's work: what to prepare, what goes in each bag, where the van goes.
 
-Each read is one query (a slot's slips one more, for their lines), however many orders
-the day holds.
+Each read is one query (a slot's slips one more, for their lines; the prep list one more,
+for the lines' messages), however many orders the day holds.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
@@ -14,7 +15,9 @@ from django.utils import timezone
 
 from config.forms import FIRST_DAY, LAST_DAY
 from orders.days import shop_day
+from orders.food import FoodInformation
 from orders.models import Order, OrderLine, Slot
+from orders.models.orders import options_label
 from orders.states import TO_DELIVER, TO_PREPARE
 
 Status = Order.Status
@@ -53,17 +56,43 @@ class PrepSlotQuantity:
     quantity: int
 
 
+@dataclass(frozen=True)
+class PrepMessage:
+    """A line's message to write on what is made ("Happy birthday Sam")."""
+
+    order: str
+    quantity: int
+    message: str
+
+
 @dataclass
-class PrepProduct:
+class PrepProduct(FoodInformation):
+    """A product with one set of chosen options (none for most): the sliced loaves and the
+    whole ones are two rows to make."""
+
     sku: str
     name: str
     category: str
     category_position: int | None
     by_slot: list[PrepSlotQuantity] = field(default_factory=list)
+    allergens_contains: int | None = None
+    allergens_may_contain: int = 0
+    options: list[dict] = field(default_factory=list)
+    messages: list[PrepMessage] = field(default_factory=list)
 
     @property
     def quantity(self) -> int:
         return sum(part.quantity for part in self.by_slot)
+
+    @property
+    def options_label(self) -> str:
+        return options_label(self.options)
+
+
+def _options_key(options: list[dict]) -> tuple[tuple[str, str], ...]:
+    """The options as a prep row tells them apart: the group and choice names, not the
+    price they were sold at."""
+    return tuple((option["group"], option["choice"]) for option in options or [])
 
 
 @dataclass(frozen=True)
@@ -81,20 +110,23 @@ UNCATEGORISED = "Other"
 
 
 def prep_list(*, day: date) -> PrepList:
-    """Every product to prepare for the day's paid and preparing orders, per slot and in all.
+    """Every product to prepare for the day's paid and preparing orders, per slot and in all,
+    a row per product and chosen options, with the lines' messages; in two queries.
 
-    Products are sorted by category (its position, then name) and name; a line whose product
-    was since deleted counts under its SKU and the name it was sold under, in "Other".
+    Products are sorted by category (its position, then name), name and options; a line
+    whose product was since deleted counts under its SKU and the name it was sold under, in
+    "Other".
     """
     start, end = shop_day(day)
+    lines = OrderLine.objects.filter(
+        order__status__in=TO_PREPARE,
+        order__slot__starts_at__gte=start,
+        order__slot__starts_at__lt=end,
+    )
     rows = (
-        OrderLine.objects.filter(
-            order__status__in=TO_PREPARE,
-            order__slot__starts_at__gte=start,
-            order__slot__starts_at__lt=end,
-        )
-        .values(
+        lines.values(
             "sku",
+            "options",
             "order__slot_id",
             "order__slot__kind",
             "order__slot__starts_at",
@@ -105,11 +137,16 @@ def prep_list(*, day: date) -> PrepList:
             name=Coalesce(Max("product__name"), Max("product_name")),
             category=Max("product__category__name"),
             category_position=Max("product__category__position"),
+            product_contains=Max("product__allergens_contains"),
+            product_may_contain=Max("product__allergens_may_contain"),
+            sold_contains=Max("allergens_contains"),
+            sold_may_contain=Max("allergens_may_contain"),
         )
         .order_by()
     )
     slots: dict[int, PrepSlot] = {}
-    products: dict[str, PrepProduct] = {}
+    products: dict[tuple, PrepProduct] = {}
+    by_slot: dict[tuple, int] = defaultdict(int)
     for row in rows:
         slot = slots.setdefault(
             row["order__slot_id"],
@@ -120,16 +157,31 @@ def prep_list(*, day: date) -> PrepList:
                 ends_at=row["order__slot__ends_at"],
             ),
         )
-        product = products.setdefault(
-            row["sku"],
+        key = (row["sku"], _options_key(row["options"]))
+        products.setdefault(
+            key,
             PrepProduct(
                 sku=row["sku"],
                 name=row["name"],
                 category=row["category"] or UNCATEGORISED,
                 category_position=row["category_position"],
+                **_allergens_of_row(row),
+                options=[{"group": g, "choice": c} for g, c in key[1]],
             ),
         )
-        product.by_slot.append(PrepSlotQuantity(slot=slot, quantity=row["quantity"]))
+        by_slot[key, slot.id] += row["quantity"]
+    for (key, slot_id), quantity in by_slot.items():
+        products[key].by_slot.append(PrepSlotQuantity(slot=slots[slot_id], quantity=quantity))
+    for line in (
+        lines.exclude(message="")
+        .values("sku", "options", "message", "quantity", "order__number")
+        .order_by("order__slot__starts_at", "order__number", "pk")
+    ):
+        product = products.get((line["sku"], _options_key(line["options"])))
+        if product is not None:
+            product.messages.append(
+                PrepMessage(line["order__number"], line["quantity"], line["message"])
+            )
 
     def slot_order(slot: PrepSlot):
         return (slot.starts_at, slot.kind, slot.id)
@@ -147,9 +199,24 @@ def prep_list(*, day: date) -> PrepList:
                 p.category.casefold(),
                 p.name.casefold(),
                 p.sku,
+                p.options_label.casefold(),
             ),
         ),
     )
+
+
+def _allergens_of_row(row: dict) -> dict:
+    """The product's allergens as they are now, or as sold when it has none recorded (or
+    was deleted)."""
+    if row["product_contains"] is not None:
+        return {
+            "allergens_contains": row["product_contains"],
+            "allergens_may_contain": row["product_may_contain"],
+        }
+    return {
+        "allergens_contains": row["sold_contains"],
+        "allergens_may_contain": row["sold_may_contain"] or 0,
+    }
 
 
 def order_slip(*, number: str) -> Order | None:

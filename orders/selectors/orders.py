@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from orders.guests import guest_link_number
 from orders.models import Order, OrderEvent
 from orders.policy import orders_visible
 
@@ -27,3 +28,12 @@ def order_reloaded(*, order: Order) -> Order:
 def order_get(*, user: User, number: str) -> Order | None:
     """The order with this number if `user` may see it; None otherwise (the caller 404s)."""
     return order_list(user=user).filter(number=number).first()
+
+
+def order_of_guest_link(*, token: str) -> Order | None:
+    """The guest order a signed link opens; None for a tampered or expired link, or one
+    that names an order not placed by a guest (the caller 404s)."""
+    number = guest_link_number(token=token)
+    if number is None:
+        return None
+    return _with_details().filter(number=number).exclude(guest_email="").first()

@@ -17,8 +17,10 @@ def orders_export(*, user: User) -> list[dict]:
 
 @transaction.atomic
 def orders_anonymise(*, user: User) -> int:
-    """Erase the address and contact details copied onto the user's orders; return the count."""
+    """Erase the address and contact details copied onto the user's orders (and the email of
+    those they placed as a guest, which ends their links too); return the count."""
     return Order.objects.filter(user=user).update(
+        guest_email="",
         delivery_address="",
         delivery_postcode="",
         delivery_instructions="",

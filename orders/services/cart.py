@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,10 @@ from orders.errors import (
     ProductUnavailable,
     QuantityInvalid,
 )
-from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, Product
+from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, OptionChoice, Product
+from orders.options import choice_ids_check, message_clean, options_choose, unit_price
+from orders.selectors.options import option_groups_of
+from orders.services.food import products_ensure_sellable
 from orders.services.locks import lock_cart_line, lock_carts
 
 # Where a guest's cart id is kept in the browser session until they sign in.
@@ -63,19 +66,35 @@ def _product_id_check(product_id: object) -> int:
 
 
 @transaction.atomic
-def cart_add(*, cart: Cart, product_id: object, quantity: object) -> CartLine:
-    """Put `quantity` of a product in the cart, on top of what is there already.
+def cart_add(
+    *,
+    cart: Cart,
+    product_id: object,
+    quantity: object,
+    choice_ids: object = None,
+    message: object = "",
+) -> CartLine:
+    """Put `quantity` of a product, with these option choices and message, in the cart, on
+    top of a line with the same choices and message if there is one (else a new line).
 
     A sum over MAX_LINE_QUANTITY is refused, not capped: the customer asked for more than
     one line can hold and should know it.
     """
     quantity = cart_quantity_check(quantity=quantity)
     product_id = _product_id_check(product_id)
-    return _add(cart=_cart_lock(cart), product_id=product_id, quantity=quantity)
+    return _add(
+        cart=_cart_lock(cart),
+        product_id=product_id,
+        quantity=quantity,
+        choice_ids=choice_ids,
+        message=message,
+    )
 
 
 @transaction.atomic
-def cart_add_for_user(*, user, product_id: object, quantity: object) -> CartLine:
+def cart_add_for_user(
+    *, user, product_id: object, quantity: object, choice_ids: object = None, message: object = ""
+) -> CartLine:
     """cart_add on the user's own cart, made if they have none yet. Finding, making and
     locking the cart is one statement (an INSERT that updates the existing row instead)."""
     quantity = cart_quantity_check(quantity=quantity)
@@ -86,44 +105,71 @@ def cart_add_for_user(*, user, product_id: object, quantity: object) -> CartLine
         unique_fields=["user"],
         update_fields=["updated_at"],
     )
-    return _add(cart=cart, product_id=product_id, quantity=quantity)
+    return _add(
+        cart=cart, product_id=product_id, quantity=quantity, choice_ids=choice_ids, message=message
+    )
 
 
-def _add(*, cart: Cart, product_id: int, quantity: int) -> CartLine:
-    """The add itself, for a caller that holds the cart's lock."""
-    # The product and the cart's line of it, if any, in one query (read under the lock).
-    line = CartLine.objects.filter(cart=cart, product=OuterRef("pk"))
+def _add(
+    *, cart: Cart, product_id: int, quantity: int, choice_ids: object, message: object
+) -> CartLine:
+    """The add itself, for a caller that holds the cart's lock. Every check runs before
+    the one write."""
+    choice_ids = choice_ids_check(choice_ids)
+    key = ",".join(str(pk) for pk in sorted(choice_ids))
+    text = message.strip() if isinstance(message, str) else ""
+    # The product, how many of it all the cart's lines hold, the line with these choices
+    # and message if there is one, and whether it has options, in one query (read under
+    # the lock); its option groups are read only when it has some.
+    lines = CartLine.objects.filter(cart=cart, product=OuterRef("pk")).order_by()
+    same = lines.filter(choices_key=key, message=text)
     product = (
         Product.objects.filter(pk=product_id, is_active=True)
         .annotate(
-            line_id=Subquery(line.values("pk")[:1]),
-            in_cart=Coalesce(Subquery(line.values("quantity")[:1]), 0),
+            in_cart=Coalesce(
+                Subquery(lines.values("product").annotate(n=Sum("quantity")).values("n")[:1]), 0
+            ),
+            line_id=Subquery(same.values("pk")[:1]),
+            on_line=Coalesce(Subquery(same.values("quantity")[:1]), 0),
+            has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("pk"))),
         )
         .first()
     )
     if product is None:
         raise ProductUnavailable()
-    if product.in_cart + quantity > MAX_LINE_QUANTITY:
+    products_ensure_sellable(products=[product])
+    groups = (
+        option_groups_of(product_ids=[product.pk]).get(product.pk, [])
+        if product.has_options
+        else []
+    )
+    chosen = options_choose(groups=groups, choice_ids=choice_ids)
+    unit_price(product=product, chosen=chosen)
+    message_clean(product=product, message=message)
+    if product.on_line + quantity > MAX_LINE_QUANTITY:
         raise QuantityInvalid(
             _(
                 "You already have %(in_cart)s of %(name)s in your cart; "
                 "a line holds at most %(max)s."
             )
-            % {"in_cart": product.in_cart, "name": product.name, "max": MAX_LINE_QUANTITY},
+            % {"in_cart": product.on_line, "name": product.name, "max": MAX_LINE_QUANTITY},
             code="quantity_too_large",
         )
     _stock_check(product=product, in_cart=product.in_cart, adding=quantity)
     if product.line_id is None:
-        return CartLine.objects.create(cart=cart, product=product, quantity=quantity)
-    line = CartLine(pk=product.line_id, cart=cart, product=product)
-    line.quantity = product.in_cart + quantity
+        return CartLine.objects.create(
+            cart=cart, product=product, quantity=quantity, choices_key=key, message=text
+        )
+    line = CartLine(pk=product.line_id, cart=cart, product=product, choices_key=key, message=text)
+    line.quantity = product.on_line + quantity
     line.save(update_fields=["quantity"])
     return line
 
 
 def _stock_check(*, product: Product, in_cart: int, adding: int) -> None:
     """More than the shelf holds is refused at once, saying how many are left; checkout
-    checks again, since stock may go while the cart waits."""
+    checks again, since stock may go while the cart waits. `in_cart` counts every line of
+    the product: two lines of one product (sliced and whole) draw on one stock."""
     if in_cart + adding <= product.stock:
         return
     if product.stock <= 0:
@@ -151,7 +197,12 @@ def cart_line_update(*, cart: Cart, line_id: object, quantity: object) -> CartLi
     cart = _cart_lock(cart)
     line = _cart_line_locked(cart=cart, line_id=line_id)
     if quantity > line.quantity:
-        _stock_check(product=line.product, in_cart=0, adding=quantity)
+        others = (
+            CartLine.objects.filter(cart=cart, product_id=line.product_id)
+            .exclude(pk=line.pk)
+            .aggregate(n=Sum("quantity"))["n"]
+        )
+        _stock_check(product=line.product, in_cart=others or 0, adding=quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
     return line
@@ -167,8 +218,9 @@ def cart_line_remove(*, cart: Cart, line_id: object) -> None:
 def cart_merge(*, source: Cart, target: Cart) -> Cart:
     """Move a guest cart's lines into the user's cart and delete the guest cart.
 
-    Quantities of a product in both are added and capped at MAX_LINE_QUANTITY: the customer
-    did nothing wrong by signing in, so nothing is refused here.
+    Quantities of a line (same product, choices and message) in both are added and capped
+    at MAX_LINE_QUANTITY: the customer did nothing wrong by signing in, so nothing is
+    refused here.
     """
     if source.pk == target.pk:
         return target
@@ -177,17 +229,27 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
     if source.pk not in locked:
         return target
     target = locked[target.pk]
-    existing = {line.product_id: line for line in CartLine.objects.filter(cart=target)}
+    existing = {_merge_key(line): line for line in CartLine.objects.filter(cart=target)}
     for line in CartLine.objects.filter(cart_id=source.pk):
-        mine = existing.get(line.product_id)
+        mine = existing.get(_merge_key(line))
         if mine is None:
-            CartLine.objects.create(cart=target, product_id=line.product_id, quantity=line.quantity)
+            CartLine.objects.create(
+                cart=target,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                choices_key=line.choices_key,
+                message=line.message,
+            )
         else:
             mine.quantity = min(mine.quantity + line.quantity, MAX_LINE_QUANTITY)
             mine.save(update_fields=["quantity"])
     Cart.objects.filter(pk=source.pk).delete()
     target.save(update_fields=["updated_at"])
     return target
+
+
+def _merge_key(line: CartLine) -> tuple[int, str, str]:
+    return line.product_id, line.choices_key, line.message
 
 
 def carts_delete_stale_guest(*, now=None) -> int:

@@ -5,9 +5,12 @@ line, the delivery fee and its tax) is priced by orders/pricing.py; `order_price
 the shop's settings, and checkout stores each line's discount, net, tax and gross.
 """
 
+import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,8 +27,10 @@ from orders.errors import (
     AddressInvalid,
     CouponExhausted,
     EmptyCart,
+    GuestCheckoutOff,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
+    OptionsInvalid,
     OutOfStock,
     SlotUnavailable,
     TooManyOpenOrders,
@@ -40,12 +45,25 @@ from orders.models import (
     Product,
     Slot,
 )
-from orders.models.orders import order_door
+from orders.models.orders import order_door, orders_of_email
+from orders.options import Chosen, line_options, note_clean
+from orders.policy import Actor, GuestAccess
 from orders.pricing import LineIn
+from orders.selectors.options import option_groups_of
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_usable
 from orders.services.delivery import delivery_ensure, delivery_quote_for
-from orders.services.locks import lock_cart, lock_coupon, lock_products, lock_slot, lock_user
+from orders.services.food import products_ensure_sellable
+from orders.services.guests import GuestDetails, guest_details_clean
+from orders.services.locks import (
+    lock_cart,
+    lock_coupon,
+    lock_guest,
+    lock_guest_cart,
+    lock_products,
+    lock_slot,
+    lock_user,
+)
 from orders.services.payments import order_paid_if_free
 from orders.services.slots import slot_ensure_bookable, slot_reserve
 from orders.services.transitions import orders_expire_unpaid
@@ -121,6 +139,7 @@ def checkout_place(
     address_id: int | None,
     coupon_code: str = "",
     idempotency_key: str,
+    note: object = "",
 ) -> tuple[Order, bool]:
     """Place an order from the user's cart. Returns (order, created).
 
@@ -137,6 +156,7 @@ def checkout_place(
         coupon_code=(coupon_code or "").strip(),
         key=idempotency_key_clean(idempotency_key),
         now=timezone.now(),
+        note=note_clean(note),
     )
     user_ensure_verified(user=user)
     # A stopped expiry worker must not lock a customer out: their own overdue orders go
@@ -146,17 +166,71 @@ def checkout_place(
     return checkout.place()
 
 
+@metrics.refusals_counted
+def checkout_place_as_guest(
+    *,
+    cart_id: int | None,
+    email: object,
+    name: object,
+    phone: object,
+    address: dict | None,
+    slot_id: int,
+    coupon_code: str = "",
+    idempotency_key: str,
+    note: object = "",
+) -> tuple[Order, bool]:
+    """Place an order from a guest's cart (found through their session) when GUEST_CHECKOUT
+    is on: the same steps as checkout_place (GuestCheckout), with the guest's email, name,
+    phone and, for a delivery, an address written at checkout. Returns (order, created).
+
+    The Idempotency-Key is scoped to the guest's cart and email; the open-orders limit
+    counts the email's guest orders and the orders of an account with that email.
+    """
+    if not settings.GUEST_CHECKOUT:
+        raise GuestCheckoutOff(_("Please sign in or create an account to check out."))
+    key = idempotency_key_clean(idempotency_key)
+    guest = guest_details_clean(email=email, name=name, phone=phone, address=address)
+    if cart_id is None:
+        raise EmptyCart()
+    checkout = GuestCheckout(
+        user=None,
+        slot_id=slot_id,
+        address_id=None,
+        coupon_code=(coupon_code or "").strip(),
+        key=key,
+        now=timezone.now(),
+        note=note_clean(note),
+        guest=guest,
+        cart_id=cart_id,
+    )
+    # As for a customer: the email's overdue orders expire first, outside this checkout.
+    orders_expire_unpaid(email=guest.email, now=checkout.now)
+    return checkout.place()
+
+
+@dataclass(frozen=True)
+class Bought:
+    """One cart line as checkout prices it: the choices and unit price as they stand now."""
+
+    product_id: int
+    quantity: int
+    chosen: list[Chosen]
+    unit_price: Decimal
+    message: str
+
+
 @dataclass
 class Checkout:
     """One checkout, as the steps it takes (django-oscar's OrderCreator): each step locks
     what it reads in the order of orders/services/locks.py and raises before any write."""
 
-    user: User
+    user: User | None
     slot_id: int
     address_id: int | None
     coupon_code: str
     key: str
     now: datetime
+    note: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -164,22 +238,25 @@ class Checkout:
 
     @transaction.atomic
     def place(self) -> tuple[Order, bool]:
-        # One user's checkouts run one at a time: a repeated key waits here for the first
-        # request to commit, then finds its order; the open-orders count cannot race.
-        lock_user(user_id=self.user.pk)
+        self.lock_customer()
         previous = self.previous_order()
         if previous is not None:
             return previous, False
         self.ensure_few_open_orders()
         cart_lines = self.take_cart()
-        wanted = {line["product_id"]: line["quantity"] for line in cart_lines}
+        wanted: dict[int, int] = defaultdict(int)
+        for line in cart_lines:
+            wanted[line["product_id"]] += line["quantity"]
         products = self.take_products(wanted)
+        bought = self.choices(cart_lines=cart_lines, products=products)
         slot, delivery = self.take_slot()
         coupon = self.take_coupon()
-        bought = list(wanted.items())
         quote = self.delivery_area(kind=slot.kind, delivery=delivery)
         priced = order_price(
-            lines=[LineIn(products[pid].price, products[pid].tax_rate, q) for pid, q in bought],
+            lines=[
+                LineIn(line.unit_price, products[line.product_id].tax_rate, line.quantity)
+                for line in bought
+            ],
             kind=slot.kind,
             coupon=coupon,
             quote=quote,
@@ -194,14 +271,19 @@ class Checkout:
         self.record(order=order, cart_lines=cart_lines)
         return order_paid_if_free(order=order), True
 
+    def lock_customer(self) -> None:
+        # One user's checkouts run one at a time: a repeated key waits here for the first
+        # request to commit, then finds its order; the open-orders count cannot race.
+        lock_user(user_id=self.user.pk)
+
+    def requests(self):
+        """The CheckoutRequests of this customer's keys."""
+        return CheckoutRequest.objects.filter(user=self.user)
+
     def previous_order(self) -> Order | None:
         """The order this idempotency key already placed, or None; a key sent again with
         another slot, address or coupon is refused."""
-        previous = (
-            CheckoutRequest.objects.filter(user=self.user, key=self.key)
-            .select_related("order")
-            .first()
-        )
+        previous = self.requests().filter(key=self.key).select_related("order").first()
         if previous is None:
             return None
         if previous.fingerprint != self.fingerprint:
@@ -211,10 +293,11 @@ class Checkout:
             )
         return previous.order
 
+    def open_orders(self):
+        return Order.objects.filter(user=self.user)
+
     def ensure_few_open_orders(self) -> None:
-        open_orders = Order.objects.filter(
-            user=self.user, status=Order.Status.PENDING_PAYMENT
-        ).count()
+        open_orders = self.open_orders().filter(status=Order.Status.PENDING_PAYMENT).count()
         if open_orders >= settings.MAX_OPEN_ORDERS:
             raise TooManyOpenOrders(
                 _(
@@ -228,9 +311,13 @@ class Checkout:
     def take_cart(self) -> list[dict]:
         """The cart's lines, under the cart's row lock (the one the cart services take), so a
         quantity changed during checkout is either in this order or still in the cart."""
-        cart = lock_cart(user_id=self.user.pk)
+        cart = self.lock_cart()
         cart_lines = (
-            list(CartLine.objects.filter(cart=cart).values("pk", "product_id", "quantity"))
+            list(
+                CartLine.objects.filter(cart=cart).values(
+                    "pk", "product_id", "quantity", "choices_key", "message"
+                )
+            )
             if cart
             else []
         )
@@ -238,12 +325,38 @@ class Checkout:
             raise EmptyCart()
         return cart_lines
 
+    def lock_cart(self):
+        return lock_cart(user_id=self.user.pk)
+
     def take_products(self, wanted: dict[int, int]) -> dict[int, Product]:
         products = {p.pk: p for p in lock_products(wanted)}
         problems = _stock_problems(wanted=wanted, products=products)
         if problems:
             raise OutOfStock("; ".join(problems) + ".")
+        products_ensure_sellable(products=products.values(), field="lines")
         return products
+
+    def choices(self, *, cart_lines: list[dict], products: dict[int, Product]) -> list[Bought]:
+        """Each cart line with its choices and unit price as the catalogue stands now; a
+        line whose product's options changed since it was added is refused (in one query
+        for every line)."""
+        groups = option_groups_of(product_ids=products)
+        bought, changed = [], []
+        for line in cart_lines:
+            product = products[line["product_id"]]
+            ids = [int(part) for part in line["choices_key"].split(",") if part]
+            found = line_options(product=product, groups=groups.get(product.pk, []), choice_ids=ids)
+            if found is None:
+                changed.append(product.name)
+                continue
+            chosen, price = found
+            bought.append(Bought(product.pk, line["quantity"], chosen, price, line["message"]))
+        if changed:
+            raise OptionsInvalid(
+                _("The options of %(products)s changed: remove and add again.")
+                % {"products": ", ".join(changed)}
+            )
+        return bought
 
     def take_slot(self) -> tuple[Slot, dict[str, str]]:
         """The slot, with one place taken in it, and the delivery fields it needs."""
@@ -299,11 +412,10 @@ class Checkout:
             return Order.objects.create(
                 pk=pk,
                 number=f"ORD-{timezone.localtime(self.now).year}-{pk:06d}",
-                user=self.user,
                 kind=slot.kind,
                 slot=slot,
                 **delivery,
-                contact_email=self.user.email,
+                **self.customer(),
                 coupon=coupon,
                 coupon_code=coupon.code if coupon else "",
                 currency=settings.SHOP_CURRENCY,
@@ -315,22 +427,27 @@ class Checkout:
                 delivery_tax=priced.delivery_tax,
                 discount=priced.discount,
                 total=priced.total,
+                note=self.note,
             )
+
+    def customer(self) -> dict:
+        """Whose the order is, as its fields."""
+        return {"user": self.user, "contact_email": self.user.email}
 
     def create_lines(
         self,
         *,
         order: Order,
         products: dict[int, Product],
-        bought: list[tuple[int, int]],
+        bought: list[Bought],
         priced: pricing.Priced,
     ) -> None:
         OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
-                product=products[pid],
-                product_name=products[pid].name,
-                sku=products[pid].sku,
+                product=products[item.product_id],
+                product_name=products[item.product_id].name,
+                sku=products[item.product_id].sku,
                 unit_price=line.unit_price,
                 tax_rate=line.tax_rate,
                 quantity=line.quantity,
@@ -339,8 +456,12 @@ class Checkout:
                 net=line.net,
                 tax=line.tax,
                 gross=line.gross,
+                allergens_contains=products[item.product_id].allergens_contains,
+                allergens_may_contain=products[item.product_id].allergens_may_contain,
+                options=[chosen.as_copy() for chosen in item.chosen],
+                message=item.message,
             )
-            for (pid, _), line in zip(bought, priced.lines, strict=True)
+            for item, line in zip(bought, priced.lines, strict=True)
         )
 
     def use_stock(self, *, products: dict[int, Product], wanted: dict[int, int]) -> None:
@@ -367,20 +488,98 @@ class Checkout:
     def record(self, *, order: Order, cart_lines: list[dict]) -> None:
         """The order's first event, the key that placed it, the emptied cart, and the news
         for other apps (orders.signals.order_changing: the notifications)."""
+        by = self.actor(order)
         OrderEvent.objects.create(
             order=order,
             actor=self.user,
+            by_guest=isinstance(by, GuestAccess),
             from_status="",
             to_status=order.status,
             note="Order placed.",
         )
         CheckoutRequest.objects.create(
-            user=self.user, key=self.key, fingerprint=self.fingerprint, order=order
+            **self.request_scope(), key=self.key, fingerprint=self.fingerprint, order=order
         )
         CartLine.objects.filter(pk__in=[line["pk"] for line in cart_lines]).delete()
         order_changing.send(
-            sender=Order, order=order, from_status="", to_status=order.status, by=self.user, note=""
+            sender=Order, order=order, from_status="", to_status=order.status, by=by, note=""
         )
+
+    def actor(self, order: Order) -> Actor:
+        return self.user
+
+    def request_scope(self) -> dict:
+        return {"user": self.user}
+
+
+@dataclass(kw_only=True)
+class GuestCheckout(Checkout):
+    """A guest's checkout: Checkout's steps, with the guest's variant where a step reads
+    the user (the lock, the keys, the open orders, the cart, the address and contact, whose
+    the order is). `user` is None."""
+
+    guest: GuestDetails
+    cart_id: int
+
+    @property
+    def fingerprint(self) -> str:
+        address = self.guest.address
+        written = "|".join(
+            [
+                self.guest.name,
+                self.guest.phone,
+                address.as_text() if address else "",
+                address.instructions if address else "",
+            ]
+        )
+        digest = hashlib.sha256(written.encode()).hexdigest()[:32]
+        return f"slot={self.slot_id};guest={digest};coupon={self.coupon_code.upper()}"
+
+    @property
+    def scope(self) -> str:
+        return f"cart={self.cart_id};email={self.guest.email}"
+
+    def lock_customer(self) -> None:
+        lock_guest(email=self.guest.email)
+
+    def requests(self):
+        return CheckoutRequest.objects.filter(user__isnull=True, guest=self.scope)
+
+    def open_orders(self):
+        return Order.objects.filter(orders_of_email(email=self.guest.email))
+
+    def lock_cart(self):
+        return lock_guest_cart(cart_id=self.cart_id)
+
+    def delivery(self, *, kind: str) -> dict[str, str]:
+        """The same order fields a customer's address book fills, from the address the guest
+        wrote (so every later step that reads them, such as delivery areas, applies)."""
+        contact = {"contact_name": self.guest.name, "contact_phone": self.guest.phone}
+        address = self.guest.address
+        if kind != Slot.Kind.DELIVERY:
+            if address is not None:
+                raise AddressInvalid(
+                    _("This is a pickup slot: orders collected in the shop take no address.")
+                )
+            return contact
+        if address is None:
+            raise AddressInvalid(_("Enter a delivery address, or choose a pickup slot."))
+        return {
+            "delivery_address": address.as_text(),
+            "delivery_postcode": address.postcode,
+            "delivery_country": address.country.code,
+            "delivery_instructions": address.instructions,
+            **contact,
+        }
+
+    def customer(self) -> dict:
+        return {"user": None, "guest_email": self.guest.email, "contact_email": self.guest.email}
+
+    def actor(self, order: Order) -> Actor:
+        return GuestAccess(order_id=order.pk)
+
+    def request_scope(self) -> dict:
+        return {"user": None, "guest": self.scope}
 
 
 def _order_pk_take() -> int:

@@ -34,6 +34,7 @@ from orders.models import (
     Invoice,
     InvoiceLine,
     Order,
+    OrderLine,
     Payment,
     Refund,
 )
@@ -49,6 +50,12 @@ Series = DocumentCounter.Series
 DELIVERY_LINE = "Delivery"
 
 
+def line_description(line: OrderLine) -> str:
+    """What the invoice calls a line: the product, with its options as bought."""
+    options = line.options_label
+    return f"{line.product_name} ({options})"[:200] if options else line.product_name
+
+
 def document_number_next(*, counter: DocumentCounter) -> str:
     """Take the locked counter's next number, e.g. INV-2026-000042."""
     counter.last += 1
@@ -62,7 +69,7 @@ def document_number_next(*, counter: DocumentCounter) -> str:
 def _buyer_address(order: Order) -> str:
     """The delivery address copied onto the order; for pickup, the customer's first saved
     address, if any."""
-    if order.delivery_address:
+    if order.delivery_address or order.user_id is None:  # a guest has no address book
         return order.delivery_address
     address = Address.objects.filter(user_id=order.user_id).order_by("created_at", "pk").first()
     return address.as_text() if address else ""
@@ -89,7 +96,7 @@ def invoice_lines_draft(*, order: Order, lines: Iterable) -> list[InvoiceLine]:
     drafted = [
         InvoiceLine(
             order_line=line if line.pk else None,
-            description=line.product_name,
+            description=line_description(line),
             sku=line.sku,
             quantity=line.quantity,
             unit_price=line.unit_price,

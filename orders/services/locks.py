@@ -3,7 +3,8 @@
 
 A transaction that starts from a customer (checkout, the cart) takes, as it needs them:
 
-1. the user, 2. the cart(s) and their lines, 3. the products by primary key, 4. the slot
+1. the user (a guest checkout: its email, then the account of that email if any),
+2. the cart(s) and their lines, 3. the products by primary key, 4. the slot
 (the opening hours before any slot, for slot generation and closures), 5. the coupon;
 
 it never locks an order that already exists. A transaction that starts from an order (a
@@ -22,6 +23,7 @@ these models.
 from collections.abc import Iterable
 from datetime import date
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -44,9 +46,27 @@ def lock_user(*, user_id: int) -> None:
     User.objects.select_for_update().filter(pk=user_id).values_list("pk").first()
 
 
+def lock_guest(*, email: str) -> None:
+    """1. (a guest checkout) One email's guest checkouts one at a time, and then the account
+    of that email if there is one, so the open-orders count by email cannot race either.
+    There is no row for a guest: on PostgreSQL a transaction-level advisory lock on the
+    email stands for it (SQLite runs one writer at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"orderly.guest:{email}"]
+            )
+    User.objects.select_for_update().filter(email__iexact=email).values_list("pk").first()
+
+
 def lock_cart(*, user_id: int) -> Cart | None:
     """2. The customer's cart, the lock the cart services take to change its lines."""
     return Cart.objects.select_for_update().filter(user_id=user_id).first()
+
+
+def lock_guest_cart(*, cart_id: int) -> Cart | None:
+    """2. A guest's cart (no user), found through their session."""
+    return Cart.objects.select_for_update().filter(pk=cart_id, user__isnull=True).first()
 
 
 def lock_carts(ids: Iterable[int]) -> dict[int, Cart]:

@@ -19,7 +19,6 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from accounts.models import User
 from config.celery import task_queue
 from config.errors import ApplicationError
 from orders.errors import PaymentNotAllowed, PaymentProviderUnavailable
@@ -28,7 +27,7 @@ from orders.models.orders import order_door
 from orders.payments import ProviderEvent, provider_get, provider_of
 from orders.payments.sandbox import SIGNATURE_HEADER as SANDBOX_SIGNATURE_HEADER
 from orders.payments.sandbox import sandbox_event_body, sandbox_sign
-from orders.policy import Action, order_allows
+from orders.policy import Action, Actor, order_allows, order_customer_is
 from orders.services.invoices import invoice_issue
 from orders.services.locks import lock_order, lock_payment, lock_payments, lock_refund_if_free
 from orders.services.refunds import (
@@ -47,7 +46,7 @@ REFUND_LONGEST_WAIT = timedelta(hours=6)
 Outcome = PaymentEvent.Outcome
 
 
-def payment_start(*, order: Order, by: User, return_url: str) -> str:
+def payment_start(*, order: Order, by: Actor, return_url: str) -> str:
     """Open a payment for the customer's own order; return where to send them to pay.
 
     Only an order waiting for payment can be paid. One left unpaid past
@@ -358,10 +357,11 @@ def sandbox_webhook_send(*, payment_id: int, event_id: str, succeeded: bool) -> 
     return payment_webhook_receive(provider=payment.provider, body=body, headers=headers)
 
 
-def sandbox_payment_submit(*, payment: Payment, by: User, succeeded: bool) -> None:
+def sandbox_payment_submit(*, payment: Payment, by: Actor, succeeded: bool) -> None:
     """The buyer pressed Pay (or Decline) on the sandbox's page: queue the signed webhook
-    a real provider would send. Runs in-process when tasks run eagerly."""
-    if payment.order.user_id != by.pk:
+    a real provider would send. Runs in-process when tasks run eagerly. The buyer is the
+    order's customer: its user, or for a guest's order the guest holding its link."""
+    if not order_customer_is(order=payment.order, by=by):
         raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
     if payment.status != Payment.Status.PENDING:
         raise PaymentNotAllowed(

@@ -23,8 +23,8 @@ from accounts.models import User
 from config.errors import ApplicationError
 from orders.errors import OrderMovedOn, TransitionNotAllowed
 from orders.models import Order, OrderEvent, OrderLine, Product
-from orders.models.orders import order_door
-from orders.policy import Action, order_allows, order_may
+from orders.models.orders import order_door, orders_of_email
+from orders.policy import Action, Actor, GuestAccess, order_allows, order_customer_is, order_may
 from orders.services.catalogue import catalogue_changed
 from orders.services.coupons import coupon_use_give_back
 from orders.services.locks import lock_order, lock_order_if_free, lock_products
@@ -54,7 +54,7 @@ def order_next_status(*, order: Order) -> str | None:
     return moves[0] if moves else None
 
 
-def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None = None) -> str:
+def order_cancel_refusal(*, order: Order, by: Actor, now: datetime | None = None) -> str:
     """Why `by` may not cancel the order now, or "" when they may (orders.policy decides)."""
     try:
         order_allows(order=order, user=by, action=Action.CANCEL, now=now)
@@ -63,7 +63,7 @@ def order_cancel_refusal(*, order: Order, by: User | None, now: datetime | None 
     return ""
 
 
-def order_may_cancel(*, order: Order, by: User | None) -> bool:
+def order_may_cancel(*, order: Order, by: Actor) -> bool:
     return order_may(order=order, user=by, action=Action.CANCEL)
 
 
@@ -88,7 +88,7 @@ def _stock_and_slot_release(*, order: Order) -> None:
     coupon_use_give_back(order=order)
 
 
-def _ensure_move_allowed(*, order: Order, to: str, by: User | None) -> None:
+def _ensure_move_allowed(*, order: Order, to: str, by: Actor) -> None:
     """The table's rule for a move other than a cancel, then who may make it."""
     if to not in TRANSITIONS[order.status]:
         raise TransitionNotAllowed(
@@ -109,10 +109,11 @@ def _ensure_move_allowed(*, order: Order, to: str, by: User | None) -> None:
 
 
 @transaction.atomic
-def order_transition(*, order: Order, to: str, by: User | None, note: str = "") -> Order:
+def order_transition(*, order: Order, to: str, by: Actor, note: str = "") -> Order:
     """Move the order to `to` if the table and the actor allow it; the only writer of status.
 
-    `by` is the user asking, or None for the system (payments, expiry). Writes an
+    `by` is the user asking, the guest holding the order's link (orders.policy.GuestAccess),
+    or None for the system (payments, expiry). Writes an
     OrderEvent, refunds a cancelled order's payments and sends order_changing for other
     apps, all in the caller's transaction. Raises TransitionNotAllowed (or
     CancelNotAllowed for a refused cancel); returns the order as saved.
@@ -136,7 +137,12 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     with order_door():
         locked.save(update_fields=fields)
     OrderEvent.objects.create(
-        order=locked, actor=by, from_status=from_status, to_status=to, note=note[:500]
+        order=locked,
+        actor=by if isinstance(by, User) else None,
+        by_guest=isinstance(by, GuestAccess),
+        from_status=from_status,
+        to_status=to,
+        note=note[:500],
     )
     if to == Status.CANCELLED:
         _refund_cancelled(order=locked, by=by)
@@ -146,13 +152,13 @@ def order_transition(*, order: Order, to: str, by: User | None, note: str = "") 
     return locked
 
 
-def _refund_cancelled(*, order: Order, by: User | None) -> None:
+def _refund_cancelled(*, order: Order, by: Actor) -> None:
     """A cancelled order's payments are refunded, whoever cancelled it: the refund to make
     is recorded in the cancel's own transaction and made through the provider after commit."""
     # payments moves orders through order_transition, so it is imported when first needed.
     from orders.services.payments import payments_refund_for_order
 
-    actor = "the customer" if by is not None and by.pk == order.user_id else "the shop"
+    actor = "the customer" if order_customer_is(order=order, by=by) else "the shop"
     payments_refund_for_order(order=order, reason=f"The order was cancelled by {actor}.")
 
 
@@ -178,16 +184,20 @@ def order_advance(*, order: Order, from_status: str, by: User | None, note: str 
     return order_transition(order=locked, to=to, by=by, note=note)
 
 
-def order_cancel(*, order: Order, by: User | None, note: str = "") -> Order:
+def order_cancel(*, order: Order, by: Actor, note: str = "") -> Order:
     """Cancel the order under the cancel rules; its stock and slot place go back."""
     return order_transition(order=order, to=Status.CANCELLED, by=by, note=note)
 
 
 def orders_expire_unpaid(
-    *, now: datetime | None = None, limit: int = 500, user: User | None = None
+    *,
+    now: datetime | None = None,
+    limit: int = 500,
+    user: User | None = None,
+    email: str | None = None,
 ) -> int:
-    """Expire orders left unpaid for ORDER_PAYMENT_TIMEOUT (only `user`'s, when given);
-    return how many were expired.
+    """Expire orders left unpaid for ORDER_PAYMENT_TIMEOUT (only `user`'s, or only those a
+    guest checkout with `email` counts, when given); return how many were expired.
 
     Each order expires in its own short transaction; rows another worker holds are
     skipped, so two workers running this at once never expire the same order twice.
@@ -196,6 +206,8 @@ def orders_expire_unpaid(
     overdue = Order.objects.filter(status=Status.PENDING_PAYMENT, placed_at__lt=cutoff)
     if user is not None:
         overdue = overdue.filter(user=user)
+    if email is not None:
+        overdue = overdue.filter(orders_of_email(email=email))
     candidates = list(overdue.order_by("placed_at").values_list("pk", flat=True)[:limit])
     expired = 0
     for pk in candidates:

@@ -86,6 +86,8 @@ def cart_add(request):
         cart=request_cart(request, create=True),
         product_id=form.cleaned_data["product"],
         quantity=form.cleaned_data["quantity"],
+        choice_ids=form.choice_ids(),
+        message=form.cleaned_data["message"],
     )
     quantity = form.cleaned_data["quantity"]
     return _add_result(

@@ -17,21 +17,26 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from accounts.models import Address
 from accounts.selectors import user_email_verified
 from config.errors import ApplicationError
 from config.pages import business_errors
 from orders.delivery import DeliveryQuote
-from orders.forms import PICKUP, CheckoutForm
+from orders.forms import GUEST_ADDRESS_INPUTS, PICKUP, CheckoutForm, GuestCheckoutForm
+from orders.guests import guest_link_path
 from orders.models import Order, Slot
+from orders.models.orders import ORDER_NOTE_MAX_LENGTH
+from orders.policy import GuestAccess
 from orders.pricing import LineIn
 from orders.selectors.cart import cart_get, cart_summary
 from orders.selectors.delivery import delivery_zones
 from orders.selectors.slots import slot_list_bookable
-from orders.services.checkout import checkout_place, order_price
+from orders.services.checkout import checkout_place, checkout_place_as_guest, order_price
 from orders.services.coupons import coupon_preview
 from orders.services.delivery import delivery_quote_for
+from orders.views.cart import request_cart
 from orders.views.payments import order_payment_redirect
 
 SLOTS_SHOWN = 500
@@ -99,19 +104,27 @@ def _addresses_quoted(user) -> list[QuotedAddress]:
 
 @business_errors(fallback="checkout")
 def checkout(request):
-    if not request.user.is_authenticated:
+    guest = not request.user.is_authenticated
+    if guest and not settings.GUEST_CHECKOUT:
         messages.info(
             request,
             _("Please sign in or create an account to check out: your cart is kept for you."),
         )
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
-        return _checkout_submit(request)
-    summary = cart_summary(cart=cart_get(user=request.user))
-    addresses = _addresses_quoted(request.user)
+        return _guest_checkout_submit(request) if guest else _checkout_submit(request)
+    if guest:
+        summary = cart_summary(cart=request_cart(request))
+        addresses = []
+    else:
+        summary = cart_summary(cart=cart_get(user=request.user))
+        addresses = _addresses_quoted(request.user)
     choice = request.session.get(CHOICE, {})
+    # A guest writes their address here, so delivery is open to them from the start.
     kind = _chosen_kind(
-        request, choice=choice, has_addresses=any(a.quote.deliverable for a in addresses)
+        request,
+        choice=choice,
+        has_addresses=guest or any(a.quote.deliverable for a in addresses),
     )
     slots = list(slot_list_bookable(kind=kind)[:SLOTS_SHOWN])
     by_day = {
@@ -132,7 +145,8 @@ def checkout(request):
         "orders/checkout.html",
         {
             "cart": summary,
-            "verified": user_email_verified(user=request.user),
+            "guest": _guest_context(choice) if guest else None,
+            "verified": guest or user_email_verified(user=request.user),
             "kind": kind,
             "days": [
                 {
@@ -159,6 +173,8 @@ def checkout(request):
             "coupon": choice.get("coupon", ""),
             "coupon_applied": coupon,
             "coupon_refusal": coupon_refusal,
+            "note": choice.get("note", ""),
+            "note_max_length": ORDER_NOTE_MAX_LENGTH,
             "pickup": PICKUP,
             "token": uuid4().hex,
             "totals": totals,
@@ -168,12 +184,62 @@ def checkout(request):
     )
 
 
+def _guest_context(choice: dict) -> dict:
+    """What the guest wrote last time (kept while checkout is refused), and the countries."""
+    written = {"country": "GB", **choice.get("guest", {})}
+    return {"written": written, "countries": list(countries)}
+
+
+def _guest_checkout_submit(request):
+    form = GuestCheckoutForm(request.POST)
+    kind = request.POST.get("kind", "")
+    request.session[CHOICE] = {
+        "slot": request.POST.get("slot", "")[:20],
+        "address": PICKUP if kind == PICKUP else "guest",
+        "coupon": request.POST.get("coupon", "")[:32],
+        "note": request.POST.get("note", "")[: ORDER_NOTE_MAX_LENGTH * 2],
+        "guest": {
+            field: request.POST.get(field, "")[:300]
+            for field in ("email", "name", "phone", *GUEST_ADDRESS_INPUTS)
+        },
+    }
+    if "preview" in request.POST:
+        return redirect("checkout")
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("checkout")
+    cart = request_cart(request)
+    order, created = checkout_place_as_guest(
+        cart_id=cart.pk if cart else None,
+        email=form.cleaned_data["email"],
+        name=form.cleaned_data["name"],
+        phone=form.cleaned_data["phone"],
+        address=form.address(),
+        slot_id=form.cleaned_data["slot"],
+        coupon_code=form.cleaned_data["coupon"],
+        idempotency_key=form.cleaned_data["token"],
+        note=form.cleaned_data["note"],
+    )
+    request.session.pop(CHOICE, None)
+    page = guest_link_path(number=order.number)
+    if created:
+        messages.success(
+            request,
+            _("Thank you! Your order %(number)s is placed. We sent a link to it to %(email)s.")
+            % {"number": order.number, "email": order.guest_email},
+        )
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return redirect(page)
+    return order_payment_redirect(request, order, by=GuestAccess(order_id=order.pk), page_url=page)
+
+
 def _checkout_submit(request):
     form = CheckoutForm(request.POST)
     request.session[CHOICE] = {
         "slot": request.POST.get("slot", "")[:20],
         "address": request.POST.get("address", "")[:20],
         "coupon": request.POST.get("coupon", "")[:32],
+        "note": request.POST.get("note", "")[: ORDER_NOTE_MAX_LENGTH * 2],
     }
     if "preview" in request.POST:
         return redirect("checkout")
@@ -186,6 +252,7 @@ def _checkout_submit(request):
         address_id=form.cleaned_data["address"],
         coupon_code=form.cleaned_data["coupon"],
         idempotency_key=form.cleaned_data["token"],
+        note=form.cleaned_data["note"],
     )
     request.session.pop(CHOICE, None)
     if created:

@@ -86,9 +86,18 @@ def prep(request):
     prep = prep_list(day=day)
     rows = _prep_rows(prep)
     if wants_csv:
-        header = ["Category", "SKU", "Product", *map(_slot_label, prep.slots), "Total"]
+        header = ["Category", "SKU", "Product", "Options", *map(_slot_label, prep.slots)]
+        header += ["Total", "Messages"]
         body = [
-            [product.category, product.sku, product.name, *cells, product.quantity]
+            [
+                product.category,
+                product.sku,
+                product.name,
+                product.options_label,
+                *cells,
+                product.quantity,
+                " | ".join(f"{m.order} x{m.quantity}: {m.message}" for m in product.messages),
+            ]
             for product, cells in rows
         ]
         return _csv_response([header, *body], filename=f"prep-{day.isoformat()}.csv")
@@ -143,7 +152,7 @@ def runs(request):
     groups = delivery_runs(day=day)
     if wants_csv:
         header = ["Slot", "Postcode", "Order", "Customer", "Phone", "Address"]
-        header += ["Instructions", "Items", "Status"]
+        header += ["Instructions", "Note", "Items", "Status"]
         body = [
             [
                 _slot_label(slot),
@@ -153,6 +162,7 @@ def runs(request):
                 order.contact_phone,
                 ", ".join(order.delivery_address.splitlines()),
                 order.delivery_instructions,
+                " / ".join(order.note.splitlines()),
                 order.items or 0,
                 order.get_status_display(),
             ]

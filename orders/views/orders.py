@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.pages import business_errors
 from orders.models import Order, Payment
-from orders.policy import Action, order_may
+from orders.policy import Action, Actor, order_may
 from orders.selectors.invoices import invoice_number_of_order
 from orders.selectors.orders import order_get, order_list
 from orders.selectors.payments import payment_latest, refund_list
@@ -37,7 +38,12 @@ def _order_or_404(request, number: str):
 
 @login_required
 def order_detail(request, number: str):
-    order = _order_or_404(request, number)
+    return order_page(request, order=_order_or_404(request, number), by=request.user)
+
+
+def order_page(request, *, order: Order, by: Actor, token: str = ""):
+    """The order's page for its customer (or staff); with a guest's link `token`, its
+    buttons go to the guest's own addresses."""
     waiting = order.status == Order.Status.PENDING_PAYMENT
     payment = payment_latest(order_id=order.pk) if waiting else None
     return render(
@@ -45,8 +51,15 @@ def order_detail(request, number: str):
         "orders/order_detail.html",
         {
             "order": order,
-            "may_cancel": order_may(order=order, user=request.user, action=Action.CANCEL),
-            "may_pay": order_may(order=order, user=request.user, action=Action.PAY),
+            "may_cancel": order_may(order=order, user=by, action=Action.CANCEL),
+            "may_pay": order_may(order=order, user=by, action=Action.PAY),
+            "guest": bool(token),
+            "pay_url": reverse("guest_order_pay", kwargs={"token": token})
+            if token
+            else reverse("order_pay", kwargs={"number": order.number}),
+            "cancel_url": reverse("guest_order_cancel", kwargs={"token": token})
+            if token
+            else reverse("order_cancel", kwargs={"number": order.number}),
             "payment": payment,
             "refunds": refund_list(order_id=order.pk) if order.paid_at else [],
             "invoice": invoice_number_of_order(order=order) if order.paid_at else None,

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
 from config.pages import business_errors
+from orders.guests import guest_link_path
 from orders.models import Order
 from orders.payments.sandbox import sandbox_link_valid
+from orders.policy import Actor, GuestAccess
 from orders.selectors.orders import order_get
 from orders.selectors.payments import sandbox_payment_get
 from orders.services.payments import payment_start, sandbox_payment_submit
@@ -21,18 +23,25 @@ from orders.services.payments import payment_start, sandbox_payment_submit
 RETURNED = "?payment=returned"
 
 
-def order_payment_redirect(request, order: Order):
+def _link_buyer(order: Order) -> Actor:
+    """Who the sandbox's signed payment link stands for: the order's customer."""
+    return GuestAccess(order_id=order.pk) if order.is_guest else order.user
+
+
+def order_payment_redirect(request, order: Order, *, by: Actor = None, page_url: str = ""):
     """Send the buyer to pay for the order, or to its page saying why they cannot.
 
     Checkout calls it too, once the order is placed: a payment that cannot start then
-    leaves the customer on their new order's page, not back at checkout.
+    leaves the customer on their new order's page, not back at checkout. A guest (`by`, a
+    GuestAccess) comes back to `page_url`, their signed link.
     """
-    return_url = request.build_absolute_uri(order.get_absolute_url()) + RETURNED
+    page_url = page_url or order.get_absolute_url()
+    return_url = request.build_absolute_uri(page_url) + RETURNED
     try:
-        return redirect(payment_start(order=order, by=request.user, return_url=return_url))
+        return redirect(payment_start(order=order, by=by or request.user, return_url=return_url))
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect(order)
+        return redirect(page_url)
 
 
 @require_POST
@@ -62,13 +71,16 @@ def sandbox_pay(request, reference: str):
         outcome = request.POST.get("outcome")
         if outcome not in {"pay", "decline"}:
             raise BadRequest(_("Press Pay or Decline."))
-        buyer = payment.order.user if by_link else request.user
+        order = payment.order
+        buyer = _link_buyer(order) if by_link else request.user
         sandbox_payment_submit(payment=payment, by=buyer, succeeded=outcome == "pay")
+        # A guest's order page is their signed link; a customer's needs their session.
+        page = guest_link_path(number=order.number) if order.is_guest else None
         if outcome == "decline":
             messages.warning(request, _("You declined the payment. The order is still waiting."))
             # The buyer's web view without a session stays on this page; a signed-in buyer
             # goes back to the order's page.
-            signed_in = request.user.is_authenticated and request.user.pk == buyer.pk
-            return redirect(payment.order if signed_in else request.get_full_path())
-        return redirect(payment.order.get_absolute_url() + RETURNED)
+            signed_in = request.user.is_authenticated and request.user.pk == order.user_id
+            return redirect(page or (order if signed_in else request.get_full_path()))
+        return redirect((page or order.get_absolute_url()) + RETURNED)
     return render(request, "orders/sandbox_pay.html", {"payment": payment, "order": payment.order})

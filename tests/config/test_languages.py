@@ -253,6 +253,29 @@ def test_cached_catalogue_pages_and_lists_are_kept_per_language():
             assert data["results"][0]["name"] == "Apple cake"
 
 
+def test_a_german_visitor_never_gets_the_english_cached_product_page():
+    """The product page is cached whole for visitors (as the catalogue page): one copy per
+    language, whichever language warms it first."""
+    ProductFactory(name="Apple cake", name_de="Apfelkuchen", slug="apple-cake")
+    catalogue_changed()
+    for first, second in (("en", "de"), ("de", "en")):
+        catalogue_changed()
+        pages = {}
+        for language in (first, second, first, second):
+            reply = Client(HTTP_ACCEPT_LANGUAGE=language).get("/products/apple-cake/")
+            assert reply.status_code == 200
+            assert "Accept-Language" in reply["Vary"]
+            pages.setdefault(language, []).append(reply)
+        assert not pages[first][1].templates  # the second visit is the cached copy
+        for reply in pages["de"]:
+            html = reply.content.decode()
+            assert "Apfelkuchen" in html and "Apple cake" not in html
+            assert 'lang="de"' in html
+        for reply in pages["en"]:
+            html = reply.content.decode()
+            assert "Apple cake" in html and "Apfelkuchen" not in html
+
+
 @pytest.mark.postgres
 def test_german_search_finds_german_words_with_the_german_configuration():
     bread = CategoryFactory(name="Bread", name_de="Brot")

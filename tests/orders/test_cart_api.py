@@ -11,6 +11,7 @@ from tests.factories import (
     CartFactory,
     CartLineFactory,
     CategoryFactory,
+    OptionChoiceFactory,
     ProductFactory,
     UserFactory,
 )
@@ -220,14 +221,22 @@ def test_cart_api_runs_a_fixed_number_of_queries(client_of, user, django_assert_
     for product in ProductFactory.create_batch(rows, category=category):
         CartLineFactory(cart=cart, product=product)
 
-    # the cart, its lines with their products, the customer's first address (none here)
+    # the cart, its lines with their products (and whether each has options), the
+    # customer's first address (none here)
     with django_assert_num_queries(3):
+        response = client_of.get("/api/v1/cart/")
+    assert len(response.json()["lines"]) == rows
+
+    # products with options: their option choices too, in one query
+    for line in cart.lines.all():
+        OptionChoiceFactory(group__product=line.product, group__required=False)
+    with django_assert_num_queries(4):
         response = client_of.get("/api/v1/cart/")
     assert len(response.json()["lines"]) == rows
 
     # with an address, the delivery zones with their rules too, in one query
     AddressFactory(user=user)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client_of.get("/api/v1/cart/")
     assert response.json()["delivery"]["deliverable"] is True
 
@@ -289,12 +298,13 @@ def test_adding_to_the_cart_takes_a_fixed_handful_of_queries(django_assert_max_n
 
     assert add(products[0]).status_code == 201
     # user, the cart (found, or made, and locked in one upsert), the product with the cart's
-    # line of it, the INSERT or UPDATE of the line, the reply's lines, the customer's first
-    # address (for the delivery line; none here); the session comes from the cache. Here
-    # the transaction is a savepoint and its release (2 more); in production it is BEGIN
-    # and COMMIT, which Django does not count.
-    with django_assert_max_num_queries(8):
+    # line of it, the product's option choices, the INSERT or UPDATE of the line, the
+    # reply's lines and their products' option choices, the customer's first address (for
+    # the delivery line; none here); the session comes from the cache. Here the
+    # transaction is a savepoint and its release (2 more); in production it is BEGIN and
+    # COMMIT, which Django does not count.
+    with django_assert_max_num_queries(10):
         assert add(products[1]).status_code == 201
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         reply = add(products[1])
     assert [line["quantity"] for line in reply.json()["lines"]] == [1, 1, 2]

@@ -228,11 +228,11 @@ def test_cart_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
         CartLineFactory(cart=cart, product=product)
     client.get("/cart/")  # allauth records the browser session on its first request
 
-    # user, allauth's activity record of the session (5 with its savepoint), cart, lines
-    # with their products, the customer's first address (for the delivery fee; with one,
-    # also the delivery zones), the cart badge's count, the inbox badge's count; the
-    # session itself comes from the cache
-    with django_assert_num_queries(11):
+    # user, cart, lines with their products (none has options), the customer's first
+    # address (for the delivery fee; with one, also the delivery zones), the cart badge's
+    # count, the inbox badge's count; the session itself comes from the cache, and its
+    # activity was recorded on the first request (accounts.middleware)
+    with django_assert_num_queries(6):
         response = client.get("/cart/")
     assert len(response.context["cart"].lines) == rows
 
@@ -243,7 +243,8 @@ def test_a_guests_cart_page_runs_a_fixed_number_of_queries(client, django_assert
     for product in products:
         client.post("/cart/add/", {"product": product.pk, "quantity": 1})
 
-    # cart, lines with their products, the badge's count (the session is in the cache)
+    # cart, lines with their products (none has options), the badge's count (the session is
+    # in the cache)
     with django_assert_num_queries(3):
         response = client.get("/cart/")
     assert len(response.context["cart"].lines) == rows

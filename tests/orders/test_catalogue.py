@@ -193,8 +193,8 @@ def test_product_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     products = ProductFactory.create_batch(rows, category=CategoryFactory())
     ProductImageFactory.create_batch(3, product=products[-1])
 
-    # the product with its category, its pictures
-    with django_assert_num_queries(2):
+    # the product with its category, its pictures, its option choices
+    with django_assert_num_queries(3):
         response = client.get(f"/products/{products[-1].slug}/")
     assert response.status_code == 200
 

@@ -16,6 +16,8 @@ from tests.factories import (
     CartFactory,
     CartLineFactory,
     CouponFactory,
+    OptionChoiceFactory,
+    OptionGroupFactory,
     OrderFactory,
     ProductFactory,
     SlotFactory,
@@ -380,7 +382,7 @@ def test_checkout_needs_a_signed_in_customer(api_client, shop):
     assert not Order.objects.exists()
 
 
-QUERIES = 30
+QUERIES = 31
 
 
 def test_the_order_number_is_written_with_the_order_not_patched_in_afterwards(shop):
@@ -402,17 +404,23 @@ def test_checkout_query_count_does_not_grow_with_the_cart(django_assert_num_quer
     user = UserFactory()
     cart = CartFactory(user=user)
     for _ in range(line_count):
-        CartLineFactory(cart=cart, product=ProductFactory(stock=50), quantity=2)
+        # Two lines of each product, with different options: one lock, one stock update.
+        product = ProductFactory(stock=50, allows_message=True)
+        group = OptionGroupFactory(product=product)
+        for choice in OptionChoiceFactory.create_batch(2, group=group):
+            CartLineFactory(
+                cart=cart, product=product, quantity=2, choices_key=str(choice.pk), message="Hi"
+            )
     address = AddressFactory(user=user)
     slot = SlotFactory(kind="delivery")
     coupon = CouponFactory(code="TEN")
     user = type(user).objects.get(pk=user.pk)
 
-    # 23 to place the order (with the look for the customer's own overdue orders, expired
-    # before counting open ones, and one for the delivery zones with their rules), then
-    # the order-placed notification: its row in a savepoint,
-    # the customer's email preference, its delivery, a look for stock run low, and a look
-    # for webhook endpoints that hear of new orders.
+    # 24 to place the order (with the look for the customer's own overdue orders, expired
+    # before counting open ones, one read of the lines' option choices and one for the
+    # delivery zones with their rules), then the order-placed notification: its row in a
+    # savepoint, the customer's email preference, its delivery, a look for stock run low,
+    # and a look for webhook endpoints that hear of new orders.
     with django_assert_num_queries(QUERIES):
         order, created = checkout_place(
             user=user,
@@ -420,7 +428,8 @@ def test_checkout_query_count_does_not_grow_with_the_cart(django_assert_num_quer
             address_id=address.pk,
             coupon_code=coupon.code,
             idempotency_key="k",
+            note="Leave with the neighbour",
         )
     assert created
-    assert order.lines.count() == line_count
-    assert set(Product.objects.values_list("stock", flat=True)) == {48}
+    assert order.lines.count() == 2 * line_count
+    assert set(Product.objects.values_list("stock", flat=True)) == {46}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from config.csv import csv_cell
+from orders.food import allergen_mask
 from orders.models import Order
 from orders.selectors.daywork import delivery_runs, prep_list
 from orders.services.account_data import orders_anonymise
@@ -77,7 +78,9 @@ def bakery():
     bread = CategoryFactory(name="Bread", slug="bread", position=1)
     pastry = CategoryFactory(name="Pastry", slug="pastry", position=2)
     sourdough = ProductFactory(name="Sourdough", sku="BR-SOUR", category=bread)
-    baguette = ProductFactory(name="Baguette", sku="BR-BAG", category=bread)
+    baguette = ProductFactory(
+        name="Baguette", sku="BR-BAG", category=bread, allergens_contains=allergen_mask(["gluten"])
+    )
     croissant = ProductFactory(name="Croissant", sku="PA-CRO", category=pastry)
     day = _tomorrow()
     morning = _slot(day, 9)
@@ -120,6 +123,9 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "category": "Bread",
                 "quantity": 3,
                 "by_slot": [_slot_json(afternoon, 3)],
+                "allergens": {"contains": ["gluten"], "may_contain": []},
+                "options": [],
+                "messages": [],
             },
             {
                 "sku": "BR-SOUR",
@@ -127,6 +133,9 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "category": "Bread",
                 "quantity": 3,
                 "by_slot": [_slot_json(morning, 3)],
+                "allergens": None,
+                "options": [],
+                "messages": [],
             },
             {
                 "sku": "PA-CRO",
@@ -134,6 +143,9 @@ def test_the_prep_api_counts_only_the_days_paid_and_preparing_orders(api_client,
                 "category": "Pastry",
                 "quantity": 4,
                 "by_slot": [_slot_json(morning, 1), _slot_json(afternoon, 3)],
+                "allergens": None,
+                "options": [],
+                "messages": [],
             },
         ],
     }
@@ -153,10 +165,19 @@ def test_the_prep_page_and_csv_count_only_the_days_paid_and_preparing_orders(cli
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="prep-{bakery["day"]}.csv"' in response["Content-Disposition"]
     assert rows == [
-        ["Category", "SKU", "Product", "Pickup 09:00-10:00", "Delivery 14:00-15:00", "Total"],
-        ["Bread", "BR-BAG", "Baguette", "0", "3", "3"],
-        ["Bread", "BR-SOUR", "Sourdough", "3", "0", "3"],
-        ["Pastry", "PA-CRO", "Croissant", "1", "3", "4"],
+        [
+            "Category",
+            "SKU",
+            "Product",
+            "Options",
+            "Pickup 09:00-10:00",
+            "Delivery 14:00-15:00",
+            "Total",
+            "Messages",
+        ],
+        ["Bread", "BR-BAG", "Baguette", "", "0", "3", "3", ""],
+        ["Bread", "BR-SOUR", "Sourdough", "", "3", "0", "3", ""],
+        ["Pastry", "PA-CRO", "Croissant", "", "1", "3", "4", ""],
     ]
 
 
@@ -170,7 +191,7 @@ def test_the_prep_list_of_another_day_holds_only_that_days_orders(client, bakery
         )
     )
 
-    assert rows[1:] == [["Bread", "BR-SOUR", "Sourdough", "11", "11"]]
+    assert rows[1:] == [["Bread", "BR-SOUR", "Sourdough", "", "11", "11", ""]]
 
 
 def test_a_day_with_nothing_paid_says_so(client):
@@ -186,15 +207,16 @@ def _paid_orders(slot, count: int, product):
         _order(S.PAID, slot=slot, products=[product])
 
 
-def test_the_prep_list_is_one_query_however_many_orders(django_assert_num_queries):
+def test_the_prep_list_is_two_queries_however_many_orders(django_assert_num_queries):
     day = _tomorrow()
     product = ProductFactory()
     _paid_orders(_slot(day, 9), 2, product)
-    with django_assert_num_queries(1):
+    # the quantities, the lines' messages
+    with django_assert_num_queries(2):
         assert prep_list(day=day).quantity == 2
 
     _paid_orders(_slot(day, 11), 6, ProductFactory())
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert prep_list(day=day).quantity == 8
 
 
@@ -444,11 +466,12 @@ def test_the_runs_list_the_days_deliveries_by_slot_in_postcode_order(client):
         "Phone",
         "Address",
         "Instructions",
+        "Note",
         "Items",
         "Status",
     ]
     assert rows[2][6] == "Leave with the neighbour"
-    assert rows[2][7] == "1"
+    assert rows[2][8] == "1"
     assert f'filename="runs-{day}.csv"' in response["Content-Disposition"]
 
 

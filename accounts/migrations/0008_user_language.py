@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_single_line_fields_refuse_control_characters'),
+        ('accounts', '0007_user_email_any_case_index'),
     ]
 
     operations = [

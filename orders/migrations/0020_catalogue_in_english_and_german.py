@@ -93,7 +93,7 @@ CREATE TRIGGER orders_product_search_vector
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0016_delivery_zones"),
+        ("orders", "0019_options_messages_and_order_note"),
     ]
 
     operations = [

@@ -1,0 +1,85 @@
+"""A guest's order, reached by the signed link in its emails (no account, no session):
+its page, paying for it and cancelling it, under the customer's rules (orders.policy with
+a GuestAccess). A link that is tampered with or expired is a 404, as is any other order."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.pages import business_errors
+from orders.policy import GuestAccess
+from orders.selectors.orders import order_of_guest_link
+from orders.services.transitions import order_cancel, order_cancel_refusal
+from orders.templatetags.money import money
+from orders.views.orders import order_page
+from orders.views.payments import order_payment_redirect
+
+
+def _guest_order_or_404(token: str):
+    order = order_of_guest_link(token=token)
+    if order is None:
+        raise Http404(gettext("No such order."))
+    return order, GuestAccess(order_id=order.pk)
+
+
+def _page(token: str) -> str:
+    """The page of the link the guest opened."""
+    return reverse("guest_order", kwargs={"token": token})
+
+
+def guest_order(request, token: str):
+    order, guest = _guest_order_or_404(token)
+    return order_page(request, order=order, by=guest, token=token)
+
+
+@require_POST
+def guest_order_pay(request, token: str):
+    order, guest = _guest_order_or_404(token)
+    return order_payment_redirect(request, order, by=guest, page_url=_page(token))
+
+
+@require_http_methods(["GET", "POST"])
+@business_errors(fallback="guest_order", back=False)
+def guest_order_cancel(request, token: str):
+    """GET asks first (it works without JavaScript); the POST it sends cancels."""
+    order, guest = _guest_order_or_404(token)
+    page = _page(token)
+    if request.method == "GET":
+        refusal = order_cancel_refusal(order=order, by=guest)
+        if refusal:
+            return render(
+                request,
+                "confirm.html",
+                {
+                    "title": gettext("This order cannot be cancelled"),
+                    "lines": [refusal],
+                    "back_url": page,
+                    "back_label": gettext("Back to the order"),
+                },
+            )
+        lines = [
+            gettext("Order %(number)s will be cancelled and its slot given up.")
+            % {"number": order.number}
+        ]
+        if order.paid_at:
+            lines.append(
+                gettext("Your payment of %(amount)s will be refunded in full.")
+                % {"amount": money(order.total)}
+            )
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": gettext("Cancel this order?"),
+                "lines": lines,
+                "button": gettext("Yes, cancel the order"),
+                "back_url": page,
+                "back_label": gettext("No, keep it"),
+            },
+        )
+    order_cancel(order=order, by=guest, note="Cancelled by the guest on the website.")
+    messages.success(request, gettext("Order %(number)s is cancelled.") % {"number": order.number})
+    return redirect(page)
