@@ -26,6 +26,19 @@ def language_of(user) -> str:
     return language_supported(getattr(user, "language", "")) or language_current()
 
 
+def language_of_customer(order) -> str:
+    """The language an order's customer reads: their profile's, or for a guest the one they
+    checked out in."""
+    if order.user_id is None:
+        return language_supported(order.guest_language) or language_current()
+    return language_of(order.user)
+
+
+def in_language_of_customer(order):
+    """`with in_language_of_customer(order):` as in_language_of, for the order's customer."""
+    return translation.override(language_of_customer(order))
+
+
 def in_language_of(user):
     """`with in_language_of(user):` renders what is written for `user` in their language,
     whatever language the worker or the staff member who caused it reads."""

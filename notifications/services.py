@@ -17,7 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +26,12 @@ from accounts.models import User
 from config import metrics
 from config.celery import task_queue
 from config.csv import csv_writer
-from config.languages import in_language_of
+from config.languages import (
+    in_language_of,
+    in_language_of_customer,
+    language_current,
+    language_supported,
+)
 from notifications.errors import UnknownKind
 from notifications.models import Delivery, Kind, LowStockAlert, Notification, Preference
 from notifications.selectors import notification_get
@@ -169,7 +174,7 @@ def _customer_notify(*, order: Order, **message) -> Notification | None:
 def order_change_notify(*, order: Order, from_status: str, to_status: str, by: Actor) -> None:
     """What the customer (and staff, and managers) hear when an order changes, each in their
     own language (whoever or whatever made the change)."""
-    with in_language_of(order.user):
+    with in_language_of_customer(order):
         _order_change_tell_customer(
             order=order, from_status=from_status, to_status=to_status, by=by
         )
@@ -262,7 +267,7 @@ def _order_change_tell_customer(
 
 def order_refunded_notify(*, order: Order, amount: Decimal, lines=()) -> None:
     """The customer hears of each refund made: its amount, of what, and of how much paid."""
-    with in_language_of(order.user):
+    with in_language_of_customer(order):
         what = ", ".join(f"{item['quantity']} x {item['name']}" for item in lines)
         part = " " + _("for %(what)s") % {"what": what} if what else ""
         if amount < order.total:
@@ -343,7 +348,7 @@ def slot_reminders_send(*, now: datetime | None = None) -> int:
     ).select_related("slot", "user")
     written = 0
     for order in due:
-        with transaction.atomic(), in_language_of(order.user):
+        with transaction.atomic(), in_language_of_customer(order):
             if order.kind == Order.Kind.DELIVERY:
                 title = _("Your delivery slot starts soon")
             else:
@@ -448,8 +453,23 @@ def daily_report_send(*, day: date | None = None) -> int:
 
 def _email(delivery: Delivery) -> EmailMultiAlternatives:
     """The email of a delivery, in its recipient's language (not the worker's)."""
-    with in_language_of(delivery.notification.recipient):
+    recipient = delivery.notification.recipient
+    if recipient is None:
+        with translation.override(_guest_language(email=delivery.to)):
+            return _email_in_language(delivery)
+    with in_language_of(recipient):
         return _email_in_language(delivery)
+
+
+def _guest_language(*, email: str) -> str:
+    """A guest has no profile: their emails are in the language of their latest order."""
+    language = (
+        Order.objects.filter(guest_email=email)
+        .order_by("-placed_at")
+        .values_list("guest_language", flat=True)
+        .first()
+    )
+    return language_supported(language) or language_current()
 
 
 def _email_in_language(delivery: Delivery) -> EmailMultiAlternatives:

@@ -162,6 +162,12 @@ class Order(models.Model):
         editable=False,
         help_text="Placed by a guest with this email (lower case); kept once claimed.",
     )
+    guest_language = models.CharField(
+        max_length=8,
+        blank=True,
+        editable=False,
+        help_text="The language a guest checked out in: their emails are written in it.",
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, editable=False
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Address, User
 from accounts.services import user_ensure_verified
 from config import metrics
+from config.languages import language_current
 from orders import pricing
 from orders.delivery import DeliveryQuote
 from orders.errors import (
@@ -573,7 +574,13 @@ class GuestCheckout(Checkout):
         }
 
     def customer(self) -> dict:
-        return {"user": None, "guest_email": self.guest.email, "contact_email": self.guest.email}
+        return {
+            "user": None,
+            "guest_email": self.guest.email,
+            "contact_email": self.guest.email,
+            # Their emails, sent later by workers, are written in the language they read now.
+            "guest_language": language_current(),
+        }
 
     def actor(self, order: Order) -> Actor:
         return GuestAccess(order_id=order.pk)

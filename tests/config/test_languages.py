@@ -17,10 +17,18 @@ from django.utils import translation
 from accounts.models import User
 from notifications.models import Delivery
 from notifications.services import delivery_send
+from orders.models import Order
 from orders.money import date_text, money_text
 from orders.selectors.catalogue import product_list
 from orders.services.catalogue import catalogue_changed
-from tests.factories import CategoryFactory, ProductFactory, UserFactory, place_order
+from orders.services.transitions import order_transition
+from tests.factories import (
+    CategoryFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+    place_order,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # What makemessages reads: the apps and the templates (tests, bench and docs hold none).
@@ -217,6 +225,43 @@ def test_an_english_customer_still_gets_english(django_capture_on_commit_callbac
         order = place_order(user=customer)
     message = next(m for m in mail.outbox if order.number in m.subject)
     assert message.subject.endswith(f"Order {order.number} is placed")
+
+
+def test_a_guest_who_checked_out_in_german_is_emailed_in_german_later_too(
+    settings, django_capture_on_commit_callbacks
+):
+    """A guest has no profile: the language they checked out in is kept on the order, for
+    the emails that staff's changes and workers send them later."""
+    settings.GUEST_CHECKOUT = True
+    bread = ProductFactory(name="Sourdough loaf", stock=5)
+    slot = SlotFactory(kind="pickup", capacity=5)
+    guest = Client(HTTP_ACCEPT_LANGUAGE="de")
+    assert guest.post("/cart/add/", {"product": bread.pk, "quantity": 1}).status_code == 302
+    form = {
+        "token": "guest-in-german",
+        "slot": slot.pk,
+        "kind": "pickup",
+        "email": "sam@example.com",
+        "name": "Sam Baker",
+        "phone": "020 7946 0000",
+        "coupon": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guest.post("/checkout/", form).status_code == 302
+    order = Order.objects.get()
+    assert order.user is None and order.guest_language == "de"
+    (placed,) = mail.outbox
+    assert placed.subject.endswith(f"Bestellung {order.number} ist aufgegeben")
+    assert "als Gast bestellt" in placed.body
+
+    staff = UserFactory(language="en", is_superuser=True)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        order_transition(order=order, to=Order.Status.CANCELLED, by=staff)
+    cancelled = mail.outbox[-1]
+    assert cancelled.to == ["sam@example.com"]
+    assert cancelled.subject.endswith(f"Bestellung {order.number} ist storniert")
+    assert f"Der Shop hat die Bestellung {order.number} storniert." in cancelled.body
+    assert "als Gast bestellt" in cancelled.body and "ordered from" not in cancelled.body
 
 
 # --- Product texts ---------------------------------------------------------------------------
