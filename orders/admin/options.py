@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from config.errors import ApplicationError
 from orders import permissions
-from orders.models import OptionChoice, OptionGroup
+from orders.models import OptionChoice, OptionGroup, Product
 from orders.services.options import (
     option_choice_check,
     option_choice_delete,
@@ -92,6 +92,21 @@ class OptionGroupAdmin(_CatalogueEditors, admin.ModelAdmin):
     autocomplete_fields = ["product"]
     fields = ["product", "name", "required", "position"]
     inlines = [OptionChoiceInline]
+
+    def get_changeform_initial_data(self, request):
+        """`?product=` fills in the product only when it names one: the autocomplete widget
+        would look up anything else and fail with a 500."""
+        initial = super().get_changeform_initial_data(request)
+        wanted = str(initial.get("product", ""))
+        known = (
+            wanted.isascii()
+            and wanted.isdigit()
+            and len(wanted) < 10
+            and Product.objects.filter(pk=int(wanted)).exists()
+        )
+        if not known:
+            initial.pop("product", None)
+        return initial
 
     def save_model(self, request, obj, form, change):
         option_group_save(group=obj)

@@ -5,7 +5,7 @@ checkout, and one inside sees the fee and what more buys free delivery."""
 import pytest
 
 from orders.demo import seed_catalogue, seed_delivery_zones
-from orders.models import Product
+from orders.models import OptionChoice, Product
 from tests.factories import (
     PASSWORD,
     AddressFactory,
@@ -46,7 +46,13 @@ def test_delivery_areas_in_the_browser(page, screenshot, width):
     home = AddressFactory(user=user, label="Home", line1="1 Bakery Lane", postcode="EC1A 1BB")
     AddressFactory(user=user, label="Aunt", line1="9 Far Road", postcode="N1 9GU")
     cart = CartFactory(user=user)
-    CartLineFactory(cart=cart, product=Product.objects.get(sku="BRD-001"), quantity=3)
+    whole = OptionChoice.objects.get(group__product__sku="BRD-001", name="Whole")
+    CartLineFactory(
+        cart=cart,
+        product=Product.objects.get(sku="BRD-001"),
+        quantity=3,
+        choices_key=str(whole.pk),
+    )
     SlotFactory(kind="delivery", hours_ahead=30, capacity=4)
     _sign_in(page, user)
 
@@ -70,7 +76,13 @@ def test_a_customer_outside_every_zone_is_told_in_the_cart(page, screenshot):
     user = UserFactory(email="far@example.com")
     AddressFactory(user=user, postcode="M1 1AE")
     cart = CartFactory(user=user)
-    CartLineFactory(cart=cart, product=Product.objects.get(sku="BRD-001"), quantity=1)
+    whole = OptionChoice.objects.get(group__product__sku="BRD-001", name="Whole")
+    CartLineFactory(
+        cart=cart,
+        product=Product.objects.get(sku="BRD-001"),
+        quantity=1,
+        choices_key=str(whole.pk),
+    )
     _sign_in(page, user)
     page.goto("/cart/")
     assert "We don't deliver to your address (M1 1AE) yet" in page.locator("#cart").inner_text()
