@@ -24,7 +24,7 @@ def _sign_in(page, user):
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
 
 
