@@ -1,5 +1,7 @@
 """The public catalogue API: categories and active products."""
 
+from collections.abc import Sequence
+
 import django_filters
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +26,7 @@ from orders.selectors.catalogue import (
     products_without_allergens,
 )
 from orders.selectors.options import option_groups_of
-from orders.services.catalogue import catalogue_cached
+from orders.services.catalogue import catalogue_cached, catalogue_keys
 from orders.services.images import product_image_add
 
 SEARCH_MAX_LENGTH = 100
@@ -293,10 +295,21 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     def _cached(self, request, view, *args, **kwargs):
         """The same for every caller, so one cached reply per address and per value of the
         parameters the view reads: its filters and the page (see catalogue_cached)."""
-        reads = [*self.filterset_class.base_filters, self.paginator.page_query_param]
         data = catalogue_cached(
-            f"api {request.get_host()} "
-            + request_keep_only(request, reads if self.action == "list" else []),
+            self._cache_name(request),
             lambda: view(request, *args, **kwargs).data,
+            found=getattr(request, "read_ahead", None),
         )
         return Response(data)
+
+    def cache_read_ahead(self, request) -> Sequence[str]:
+        """The cached reply's keys, read by the throttle in its round trip (config.throttling)."""
+        if self.action not in ("list", "retrieve"):
+            return []
+        return catalogue_keys(self._cache_name(request))
+
+    def _cache_name(self, request) -> str:
+        reads = [*self.filterset_class.base_filters, self.paginator.page_query_param]
+        return f"api {request.get_host()} " + request_keep_only(
+            request, reads if self.action == "list" else []
+        )

@@ -47,23 +47,30 @@ def catalogue_changed() -> None:
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid4().hex, None))
 
 
-def catalogue_cached(name: str, build: Callable[[], T]) -> T:
+def catalogue_keys(name: str) -> list[str]:
+    """The cache keys catalogue_cached(name, ...) reads, for a caller that reads them ahead."""
+    # Per language: a German visitor never gets the English page or list, nor the reverse.
+    return [VERSION_KEY, f"catalogue:{language_current()}:{sha256(name.encode()).hexdigest()}"]
+
+
+def catalogue_cached(name: str, build: Callable[[], T], *, found: dict | None = None) -> T:
     """What `build` returns for the catalogue as it is now, from the cache when it holds it.
 
     The value is cached beside the catalogue's version read before building, and read back
-    with the version in one round trip: a change committed meanwhile leaves it beside a
+    with the version in one round trip (or handed in as `found`, read with catalogue_keys in
+    a round trip the caller made anyway): a change committed meanwhile leaves it beside a
     version that is no longer current, so the next reader builds it again.
     Edits, stock movements and sell-outs empty the cache at once (catalogue_changed);
     CATALOGUE_CACHE_SECONDS bounds how stale a reply can be otherwise (a stock count an
     order lowered without selling out, or a change made behind Orderly's back).
     """
-    # Per language: a German visitor never gets the English page or list, nor the reverse.
-    key = f"catalogue:{language_current()}:{sha256(name.encode()).hexdigest()}"
-    found = cache.get_many([VERSION_KEY, key])
+    keys = catalogue_keys(name)
+    if found is None:
+        found = cache.get_many(keys)
     version = found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
-    held = found.get(key)
+    held = found.get(keys[1])
     if held is not None and held[0] == version:
         return held[1]
     value = build()
-    cache.set(key, (version, value), settings.CATALOGUE_CACHE_SECONDS)
+    cache.set(keys[1], (version, value), settings.CATALOGUE_CACHE_SECONDS)
     return value

@@ -68,3 +68,46 @@ def test_on_redis_6_the_throttle_counts_and_refuses_instead_of_failing(client, r
     redis_db = cache.client.get_client(write=True)
     (key,) = [k for k in _throttle_keys() if ":throttle_anon_127.0.0.1:" in k]
     assert 0 < redis_db.ttl(key) <= 60
+
+
+@pytest.mark.redis
+def test_a_cached_product_list_and_its_throttle_are_one_round_trip_to_redis(
+    client, rates, monkeypatch
+):
+    from config.cache import BreakerConnection
+    from tests.factories import ProductFactory
+
+    ProductFactory(name="Rye loaf")
+    assert client.get("/api/v1/products/").status_code == 200  # built and cached
+    sent = []
+    send = BreakerConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(BreakerConnection, "send_packed_command", counted)
+    replies = [client.get("/api/v1/products/") for _ in range(3)]
+    assert [reply.status_code for reply in replies] == [200, 200, 429]
+    assert replies[1].json()["results"][0]["name"] == "Rye loaf"
+    assert len(sent) == 3  # one per request, the refused one included
+
+
+def test_a_refused_client_reads_no_cached_reply_and_builds_nothing(client, rates):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _statuses(client, 3)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/products/?page=2").status_code == 429
+    assert not queries.captured_queries
+
+
+def test_count_hit_reads_the_keys_asked_for_in_the_same_call():
+    from config.cache import count_hit
+
+    cache.set("one", (1, "a"))
+    count, found = count_hit(cache, "hits", 60, read=["one", "absent"])
+    assert count == 1
+    assert found == {"one": (1, "a")}
+    assert count_hit(cache, "hits", 60) == (2, {})
