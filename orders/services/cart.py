@@ -3,8 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from orders.errors import (
     ProductUnavailable,
     QuantityInvalid,
 )
-from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, OptionChoice, Product
+from orders.models import MAX_LINE_QUANTITY, Cart, CartLine, OptionChoice, OptionGroup, Product
 from orders.options import choice_ids_check, message_clean, options_choose, unit_price
 from orders.selectors.options import option_groups_of
 from orders.services.food import products_ensure_sellable
@@ -62,6 +61,8 @@ def _cart_lock(cart: Cart) -> Cart:
 def _product_id_check(product_id: object) -> int:
     if isinstance(product_id, bool) or not isinstance(product_id, int):
         raise ProductUnavailable(_("Choose a product."))
+    if not 0 < product_id < 2**63:  # no such row, and no database takes the number
+        raise ProductUnavailable()
     return product_id
 
 
@@ -118,23 +119,7 @@ def _add(
     choice_ids = choice_ids_check(choice_ids)
     key = ",".join(str(pk) for pk in sorted(choice_ids))
     text = message.strip() if isinstance(message, str) else ""
-    # The product, how many of it all the cart's lines hold, the line with these choices
-    # and message if there is one, and whether it has options, in one query (read under
-    # the lock); its option groups are read only when it has some.
-    lines = CartLine.objects.filter(cart=cart, product=OuterRef("pk")).order_by()
-    same = lines.filter(choices_key=key, message=text)
-    product = (
-        Product.objects.filter(pk=product_id, is_active=True)
-        .annotate(
-            in_cart=Coalesce(
-                Subquery(lines.values("product").annotate(n=Sum("quantity")).values("n")[:1]), 0
-            ),
-            line_id=Subquery(same.values("pk")[:1]),
-            on_line=Coalesce(Subquery(same.values("quantity")[:1]), 0),
-            has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("pk"))),
-        )
-        .first()
-    )
+    product = _product_for_add(cart=cart, product_id=product_id, key=key, message=text)
     if product is None:
         raise ProductUnavailable()
     products_ensure_sellable(products=[product])
@@ -164,6 +149,51 @@ def _add(
     line.quantity = product.on_line + quantity
     line.save(update_fields=["quantity"])
     return line
+
+
+def _product_for_add(*, cart: Cart, product_id: int, key: str, message: str) -> Product | None:
+    """The active product, with how many of it all the cart's lines hold (`in_cart`), the
+    line with these choices and message if there is one (`line_id`, `on_line`), and
+    whether it has options, in one statement read under the cart's lock.
+
+    Written out: the ORM took more instructions to build this query (four subqueries)
+    than the rest of a cart add together (bench/RESULTS.md). The columns are what a cart
+    add reads; any other is loaded if read (a deferred field). Runs on PostgreSQL and
+    SQLite alike; tests/orders/test_cart.py covers each subquery."""
+    line, product = CartLine._meta.db_table, Product._meta.db_table
+    choice, group = OptionChoice._meta.db_table, OptionGroup._meta.db_table
+    same = (
+        f"FROM {line} l WHERE l.cart_id = %s AND l.product_id = p.id"
+        " AND l.choices_key = %s AND l.message = %s"
+    )
+    columns = ", ".join(f"p.{name}" for name in _ADD_COLUMNS)
+    found = Product.objects.raw(
+        f"SELECT {columns},"
+        f" COALESCE((SELECT SUM(l.quantity) FROM {line} l"
+        "  WHERE l.cart_id = %s AND l.product_id = p.id), 0) AS in_cart,"
+        f" (SELECT l.id {same}) AS line_id,"
+        f" COALESCE((SELECT l.quantity {same}), 0) AS on_line,"
+        f" EXISTS (SELECT 1 FROM {choice} c JOIN {group} g ON g.id = c.group_id"
+        "  WHERE g.product_id = p.id) AS has_options"
+        f" FROM {product} p WHERE p.id = %s AND p.is_active",
+        [cart.pk, cart.pk, key, message, cart.pk, key, message, product_id],
+    )
+    return next(iter(found), None)
+
+
+_ADD_COLUMNS = (
+    "id",
+    "name_en",
+    "name_de",
+    "price",
+    "tax_rate",
+    "stock",
+    "is_active",
+    "allergens_contains",
+    "allergens_may_contain",
+    "allows_message",
+    "message_max_length",
+)
 
 
 def _stock_check(*, product: Product, in_cart: int, adding: int) -> None:
