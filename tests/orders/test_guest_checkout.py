@@ -228,6 +228,25 @@ def test_a_guest_cannot_cancel_once_the_order_is_on_its_way(shop):
     assert order.status == Order.Status.READY
 
 
+def test_the_guests_cancel_pages_lead_back_to_their_link(shop):
+    order = _guest_order(shop)
+    link = guest_link_path(number=order.number)
+    browser = Client()
+
+    asking = browser.get(f"{link}cancel/").content.decode()
+    assert "Cancel this order?" in asking and "refunded" not in asking
+    assert f'href="{link}">No, keep it' in asking
+
+    order_transition(order=order, to=Order.Status.PAID, by=None)
+    staff = UserFactory(is_superuser=True)
+    order_transition(order=order, to=Order.Status.PREPARING, by=staff)
+    order_transition(order=order, to=Order.Status.READY, by=staff)
+    refused = browser.get(f"{link}cancel/").content.decode()
+    assert "cannot be cancelled" in refused
+    assert f'href="{link}">Back to the order' in refused
+    assert f'href="/orders/{order.number}/"' not in refused
+
+
 # --- The link --------------------------------------------------------------------------
 
 
