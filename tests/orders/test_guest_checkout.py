@@ -685,3 +685,14 @@ def test_a_guests_typed_address_goes_through_the_delivery_zones(shop):
     order = Order.objects.get()
     assert (order.delivery_zone_name, order.delivery_fee) == ("East", Decimal("3.00"))
     assert order.delivery_country == "GB"
+
+
+def test_a_guests_order_page_names_the_delivery_area(shop):
+    delivery_zone("SW1", name="Westminster", fee=Decimal("3.00"))
+    delivered = _guest_order(shop, slot=shop.delivery)
+    picked_up = _guest_order(shop)
+
+    page = Client().get(guest_link_path(number=delivered.number)).content.decode()
+    assert '<dd class="delivery-area">Westminster</dd>' in page
+    page = Client().get(guest_link_path(number=picked_up.number)).content.decode()
+    assert "Delivery area" not in page
