@@ -63,6 +63,9 @@ def order_page(request, *, order: Order, by: Actor, token: str = ""):
             "payment": payment,
             "refunds": refund_list(order_id=order.pk) if order.paid_at else [],
             "invoice": invoice_number_of_order(order=order) if order.paid_at else None,
+            "invoice_url": reverse("guest_order_invoice", kwargs={"token": token})
+            if token
+            else reverse("order-invoice", kwargs={"number": order.number}) + "?format=pdf",
             "confirming": request.GET.get("payment") == "returned"
             and payment is not None
             and payment.status == Payment.Status.PENDING,

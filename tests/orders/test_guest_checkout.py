@@ -653,6 +653,47 @@ def test_a_guests_paid_order_gets_an_invoice_with_the_guests_details(shop):
     assert invoice.buyer_email == EMAIL and invoice.buyer_name == "Sam Baker"
 
 
+def test_a_guest_downloads_the_invoice_from_their_order_page_once_paid(shop):
+    order = _guest_order(shop)
+    browser = Client()
+    link = guest_link_path(number=order.number)
+    # Before payment there is no invoice: no link, and a 404 as the customer's API answers.
+    assert "Download invoice" not in browser.get(link).content.decode()
+    assert browser.get(f"{link}invoice/").status_code == 404
+
+    browser.post(browser.post(f"{link}pay/")["Location"], {"outcome": "pay"})
+    number = invoice_of_order(order=order).number
+    page = browser.get(link).content.decode()
+    assert f'href="{link}invoice/" download="{number}.pdf"' in page
+    assert f"Download invoice {number} (PDF)" in page
+
+    reply = browser.get(f"{link}invoice/")
+    assert reply.status_code == 200
+    assert reply["Content-Type"] == "application/pdf"
+    assert reply["Content-Disposition"] == f'inline; filename="{number}.pdf"'
+    assert reply.content.startswith(b"%PDF-")
+    assert browser.post(f"{link}invoice/").status_code == 405
+
+
+def test_a_tampered_or_expired_link_gets_no_invoice(shop, monkeypatch):
+    order = _guest_order(shop)
+    link = guest_link_path(number=order.number)
+    browser = Client()
+    browser.post(browser.post(f"{link}pay/")["Location"], {"outcome": "pay"})
+    assert browser.get(f"{link}invoice/").status_code == 200
+    token = link.split("/")[3]
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    now = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now - 61 * 86400)
+    expired = guest_link_path(number=order.number).split("/")[3]
+    monkeypatch.undo()
+
+    for bad in (forged, expired, order.number, "nothing"):
+        reply = Client().get(f"/guest/orders/{bad}/invoice/")
+        assert reply.status_code == 404
+        assert not reply.content.startswith(b"%PDF-")
+
+
 def test_an_anonymous_checkout_without_guest_details_still_needs_a_sign_in(shop):
     client = APIClient()
     _cart(client, shop.bread)
