@@ -67,7 +67,10 @@ DELIVERY_FIRST_RETRY = timedelta(minutes=1)
 DELIVERY_MAX_ATTEMPTS = 8
 DELIVERY_STUCK_AFTER = timedelta(minutes=10)
 SEND_TASK = "notifications.tasks.send_delivery"
+PLACED_KEY = "order_placed:"
 PAID_KEY = "payment_received:"
+# The emails that list the order's lines; the key prefix of their notification names the order.
+LINES_KEYS = {Kind.ORDER_PLACED: PLACED_KEY, Kind.PAYMENT_RECEIVED: PAID_KEY}
 STUCK_ERROR = f"the attempt did not finish within {DELIVERY_STUCK_AFTER}"
 
 
@@ -214,6 +217,8 @@ def _order_change_tell_customer(
                 "Please pay within %(minutes)s minutes, or the order is released."
             )
             % {"total": _total_text(order), "slot": _slot_text(order), "minutes": minutes},
+            # The email's worker finds the order's lines by this key, to list them.
+            dedupe_key=f"{PLACED_KEY}{number}",
         )
     elif to_status == Status.PAID:
         tell(
@@ -221,7 +226,7 @@ def _order_change_tell_customer(
             _("Payment received for order %(number)s") % values,
             _("We received your payment of %(total)s. We will have your order ready for %(slot)s.")
             % {"total": _total_text(order), "slot": _slot_text(order)},
-            # The email's worker finds the order's invoice by this key, to attach it.
+            # The email's worker finds the order's lines and invoice by this key.
             dedupe_key=f"{PAID_KEY}{number}",
         )
     elif to_status == Status.READY:
@@ -472,11 +477,21 @@ def _guest_language(*, email: str) -> str:
     return language_supported(language) or language_current()
 
 
+def _email_lines(notification: Notification) -> list[OrderLine]:
+    """The order's lines (with their options and messages) that the order-placed and
+    payment-received emails list, read when the email is written."""
+    key = LINES_KEYS.get(notification.kind)
+    if not key or not notification.dedupe_key.startswith(key):
+        return []
+    return list(OrderLine.objects.filter(order__number=notification.dedupe_key.removeprefix(key)))
+
+
 def _email_in_language(delivery: Delivery) -> EmailMultiAlternatives:
     notification = delivery.notification
     context = {
         "shop_name": settings.SHOP_NAME,
         "notification": notification,
+        "lines": _email_lines(notification),
         "url": f"{settings.SITE_URL}{notification.link}"
         if notification.link
         else settings.SITE_URL,

@@ -28,6 +28,9 @@ urlpatterns = [
     path("guest/orders/<str:token>/", guest.guest_order, name="guest_order"),
     path("guest/orders/<str:token>/pay/", guest.guest_order_pay, name="guest_order_pay"),
     path("guest/orders/<str:token>/cancel/", guest.guest_order_cancel, name="guest_order_cancel"),
+    path(
+        "guest/orders/<str:token>/invoice/", guest.guest_order_invoice, name="guest_order_invoice"
+    ),
     path("payments/sandbox/<str:reference>/", payments.sandbox_pay, name="sandbox_pay"),
     path("staff/board/", staff.board, name="staff_board"),
     path("staff/board/<str:number>/advance/", staff.board_advance, name="staff_board_advance"),

@@ -63,9 +63,49 @@ def order_page(request, *, order: Order, by: Actor, token: str = ""):
             "payment": payment,
             "refunds": refund_list(order_id=order.pk) if order.paid_at else [],
             "invoice": invoice_number_of_order(order=order) if order.paid_at else None,
+            "invoice_url": reverse("guest_order_invoice", kwargs={"token": token})
+            if token
+            else reverse("order-invoice", kwargs={"number": order.number}) + "?format=pdf",
             "confirming": request.GET.get("payment") == "returned"
             and payment is not None
             and payment.status == Payment.Status.PENDING,
+        },
+    )
+
+
+def cancel_confirmation(request, *, order: Order, by: Actor, back_url: str):
+    """The page that asks before cancelling (it works without JavaScript); its button posts
+    to the page's own address, `back_url` leads back to the order."""
+    # The page asks the rule the cancel will, so it never promises what it then refuses.
+    refusal = order_cancel_refusal(order=order, by=by)
+    if refusal:
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("This order cannot be cancelled"),
+                "lines": [refusal],
+                "back_url": back_url,
+                "back_label": _("Back to the order"),
+            },
+        )
+    lines = [
+        _("Order %(number)s will be cancelled and its slot given up.") % {"number": order.number}
+    ]
+    if order.paid_at:
+        lines.append(
+            _("Your payment of %(amount)s will be refunded in full.")
+            % {"amount": money(order.total)}
+        )
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("Cancel this order?"),
+            "lines": lines,
+            "button": _("Yes, cancel the order"),
+            "back_url": back_url,
+            "back_label": _("No, keep it"),
         },
     )
 
@@ -77,38 +117,8 @@ def order_cancel_view(request, number: str):
     """GET asks first (it works without JavaScript); the POST it sends cancels."""
     order = _order_or_404(request, number)
     if request.method == "GET":
-        # The page asks the rule the cancel will, so it never promises what it then refuses.
-        refusal = order_cancel_refusal(order=order, by=request.user)
-        if refusal:
-            return render(
-                request,
-                "confirm.html",
-                {
-                    "title": _("This order cannot be cancelled"),
-                    "lines": [refusal],
-                    "back_url": order.get_absolute_url(),
-                    "back_label": _("Back to the order"),
-                },
-            )
-        lines = [
-            _("Order %(number)s will be cancelled and its slot given up.")
-            % {"number": order.number}
-        ]
-        if order.paid_at:
-            lines.append(
-                _("Your payment of %(amount)s will be refunded in full.")
-                % {"amount": money(order.total)}
-            )
-        return render(
-            request,
-            "confirm.html",
-            {
-                "title": _("Cancel this order?"),
-                "lines": lines,
-                "button": _("Yes, cancel the order"),
-                "back_url": order.get_absolute_url(),
-                "back_label": _("No, keep it"),
-            },
+        return cancel_confirmation(
+            request, order=order, by=request.user, back_url=order.get_absolute_url()
         )
     order_cancel(order=order, by=request.user, note="Cancelled on the website.")
     messages.success(request, _("Order %(number)s is cancelled.") % {"number": order.number})

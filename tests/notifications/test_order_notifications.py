@@ -22,7 +22,17 @@ from orders.models import Order, Slot
 from orders.models.orders import order_door
 from orders.services.stock import stock_adjust
 from orders.services.transitions import order_cancel, order_transition
-from tests.factories import ProductFactory, SlotFactory, UserFactory, fulfilment_staff, place_order
+from tests.factories import (
+    CartFactory,
+    CartLineFactory,
+    OptionChoiceFactory,
+    OptionGroupFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+    fulfilment_staff,
+    place_order,
+)
 from tests.payment_helpers import post_sandbox_webhook, sandbox_body, start_payment
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +81,56 @@ def test_the_order_email_names_the_vat_in_the_total(committed, mailoutbox):
 
     (mail,) = mailoutbox
     assert "Thank you for your order of £17.98 incl. £3.00 VAT for" in mail.body
+
+
+def _cake_order(user):
+    """One cake sliced and of a size, with a message that looks like markup, and a plain bun."""
+    cake = ProductFactory(name="Sponge cake", allows_message=True)
+    size = OptionChoiceFactory(group=OptionGroupFactory(product=cake, name="Size"), name="Large")
+    sliced = OptionChoiceFactory(group=OptionGroupFactory(product=cake, name="Cut"), name="Sliced")
+    cart = CartFactory(user=user)
+    CartLineFactory(
+        cart=cart,
+        product=cake,
+        choices_key=f"{size.pk},{sliced.pk}",
+        message="<b>Happy</b> 7th, Jo & Al",
+    )
+    return place_order(user=user, products=[ProductFactory(name="Bun")])
+
+
+def test_the_order_and_payment_emails_list_the_lines_with_options_and_message(
+    committed, mailoutbox, client
+):
+    user = UserFactory()
+    with committed():
+        order = _cake_order(user)
+    with committed():
+        post_sandbox_webhook(client, sandbox_body(start_payment(order)))
+
+    placed, paid = mailoutbox
+    assert "is placed" in placed.subject and "Payment received" in paid.subject
+    for mail in (placed, paid):
+        assert (
+            "\n\n- 1 x Sponge cake (Size: Large, Cut: Sliced)"
+            " - Message: “<b>Happy</b> 7th, Jo & Al”\n- 1 x Bun\n\n"
+        ) in mail.body
+        html = mail.alternatives[0][0]
+        assert (
+            "<li>1 &times; Sponge cake (Size: Large, Cut: Sliced)<br>"
+            "Message: “&lt;b&gt;Happy&lt;/b&gt; 7th, Jo &amp; Al”</li><li>1 &times; Bun</li>"
+        ) in html
+        assert "<b>Happy" not in html
+
+
+def test_other_emails_about_the_order_list_no_lines(committed, mailoutbox):
+    user = UserFactory()
+    order = _cake_order(user)
+    with committed():
+        order_cancel(order=order, by=user)
+
+    (mail,) = mailoutbox
+    assert "is cancelled" in mail.subject
+    assert "Sponge cake" not in mail.body and "<li>" not in mail.alternatives[0][0]
 
 
 def test_a_payment_tells_the_customer_and_staff_hear_in_the_shop_only(

@@ -16,6 +16,7 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
     delivery_zone,
+    place_order,
 )
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,19 @@ def test_checkout_page_refuses_an_address_not_delivered_to_and_keeps_everything(
     assert "we do not deliver to this address" in response.content.decode()
     assert not Order.objects.exists()
     assert user.cart.lines.count() == 1
+
+
+def test_the_order_page_names_the_delivery_area_and_a_pickup_shows_none(client, zones):
+    user = _customer(client, "E1 6AN")
+    delivered = place_order(
+        user=user, slot=SlotFactory(kind="delivery"), address=user.addresses.get()
+    )
+    picked_up = place_order(user=user)
+
+    html = client.get(f"/orders/{delivered.number}/").content.decode()
+    assert "Delivery area" in html
+    assert '<dd class="delivery-area">Inner East</dd>' in html
+    assert "Delivery area" not in client.get(f"/orders/{picked_up.number}/").content.decode()
 
 
 @pytest.fixture

@@ -228,6 +228,25 @@ def test_a_guest_cannot_cancel_once_the_order_is_on_its_way(shop):
     assert order.status == Order.Status.READY
 
 
+def test_the_guests_cancel_pages_lead_back_to_their_link(shop):
+    order = _guest_order(shop)
+    link = guest_link_path(number=order.number)
+    browser = Client()
+
+    asking = browser.get(f"{link}cancel/").content.decode()
+    assert "Cancel this order?" in asking and "refunded" not in asking
+    assert f'href="{link}">No, keep it' in asking
+
+    order_transition(order=order, to=Order.Status.PAID, by=None)
+    staff = UserFactory(is_superuser=True)
+    order_transition(order=order, to=Order.Status.PREPARING, by=staff)
+    order_transition(order=order, to=Order.Status.READY, by=staff)
+    refused = browser.get(f"{link}cancel/").content.decode()
+    assert "cannot be cancelled" in refused
+    assert f'href="{link}">Back to the order' in refused
+    assert f'href="/orders/{order.number}/"' not in refused
+
+
 # --- The link --------------------------------------------------------------------------
 
 
@@ -634,6 +653,47 @@ def test_a_guests_paid_order_gets_an_invoice_with_the_guests_details(shop):
     assert invoice.buyer_email == EMAIL and invoice.buyer_name == "Sam Baker"
 
 
+def test_a_guest_downloads_the_invoice_from_their_order_page_once_paid(shop):
+    order = _guest_order(shop)
+    browser = Client()
+    link = guest_link_path(number=order.number)
+    # Before payment there is no invoice: no link, and a 404 as the customer's API answers.
+    assert "Download invoice" not in browser.get(link).content.decode()
+    assert browser.get(f"{link}invoice/").status_code == 404
+
+    browser.post(browser.post(f"{link}pay/")["Location"], {"outcome": "pay"})
+    number = invoice_of_order(order=order).number
+    page = browser.get(link).content.decode()
+    assert f'href="{link}invoice/" download="{number}.pdf"' in page
+    assert f"Download invoice {number} (PDF)" in page
+
+    reply = browser.get(f"{link}invoice/")
+    assert reply.status_code == 200
+    assert reply["Content-Type"] == "application/pdf"
+    assert reply["Content-Disposition"] == f'inline; filename="{number}.pdf"'
+    assert reply.content.startswith(b"%PDF-")
+    assert browser.post(f"{link}invoice/").status_code == 405
+
+
+def test_a_tampered_or_expired_link_gets_no_invoice(shop, monkeypatch):
+    order = _guest_order(shop)
+    link = guest_link_path(number=order.number)
+    browser = Client()
+    browser.post(browser.post(f"{link}pay/")["Location"], {"outcome": "pay"})
+    assert browser.get(f"{link}invoice/").status_code == 200
+    token = link.split("/")[3]
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    now = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now - 61 * 86400)
+    expired = guest_link_path(number=order.number).split("/")[3]
+    monkeypatch.undo()
+
+    for bad in (forged, expired, order.number, "nothing"):
+        reply = Client().get(f"/guest/orders/{bad}/invoice/")
+        assert reply.status_code == 404
+        assert not reply.content.startswith(b"%PDF-")
+
+
 def test_an_anonymous_checkout_without_guest_details_still_needs_a_sign_in(shop):
     client = APIClient()
     _cart(client, shop.bread)
@@ -666,3 +726,14 @@ def test_a_guests_typed_address_goes_through_the_delivery_zones(shop):
     order = Order.objects.get()
     assert (order.delivery_zone_name, order.delivery_fee) == ("East", Decimal("3.00"))
     assert order.delivery_country == "GB"
+
+
+def test_a_guests_order_page_names_the_delivery_area(shop):
+    delivery_zone("SW1", name="Westminster", fee=Decimal("3.00"))
+    delivered = _guest_order(shop, slot=shop.delivery)
+    picked_up = _guest_order(shop)
+
+    page = Client().get(guest_link_path(number=delivered.number)).content.decode()
+    assert '<dd class="delivery-area">Westminster</dd>' in page
+    page = Client().get(guest_link_path(number=picked_up.number)).content.decode()
+    assert "Delivery area" not in page

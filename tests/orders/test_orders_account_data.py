@@ -10,7 +10,17 @@ from accounts.services import user_delete, user_export
 from orders.models import Order
 from orders.services.transitions import order_transition
 from tests.accounts.helpers import app_login
-from tests.factories import PASSWORD, ProductFactory, SlotFactory, place_order
+from tests.factories import (
+    PASSWORD,
+    CartFactory,
+    CartLineFactory,
+    OptionChoiceFactory,
+    OptionGroupFactory,
+    ProductFactory,
+    SlotFactory,
+    UserFactory,
+    place_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +46,24 @@ def test_the_data_export_carries_the_customers_orders_as_json():
         str(line.gross),
     ]
     assert exported["events"][0]["to_status"] == "pending_payment"
+
+
+def test_the_data_export_carries_each_lines_options_and_message():
+    user = UserFactory()
+    cake = ProductFactory(name="Sponge cake", allows_message=True)
+    size = OptionChoiceFactory(group=OptionGroupFactory(product=cake, name="Size"), name="Large")
+    CartLineFactory(
+        cart=CartFactory(user=user), product=cake, choices_key=str(size.pk), message="Happy 7th"
+    )
+    place_order(user=user, products=[ProductFactory(name="Bun")])
+
+    lines = user_export(user=user)["orders"][0]["lines"]
+
+    cake_line, bun_line = lines
+    assert cake_line["product_name"] == "Sponge cake"
+    assert [(o["group"], o["choice"]) for o in cake_line["options"]] == [("Size", "Large")]
+    assert cake_line["message"] == "Happy 7th"
+    assert (bun_line["options"], bun_line["message"]) == ([], "")
 
 
 def test_deleting_the_account_keeps_the_orders_without_personal_data():

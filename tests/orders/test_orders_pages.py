@@ -226,6 +226,17 @@ def test_the_cancel_button_asks_first_and_changes_nothing_until_confirmed(client
     assert order.status == S.PAID
 
 
+def test_both_cancel_pages_lead_back_to_the_customers_order_page(client, customer):
+    order = place_order(user=customer)
+    asking = client.get(f"/orders/{order.number}/cancel/").content.decode()
+    assert f'href="/orders/{order.number}/">No, keep it' in asking
+
+    order = order_transition(order=order, to=S.PAID, by=None)
+    Order.objects.filter(pk=order.pk).update(placed_at=order.placed_at.replace(year=2020))
+    refused = client.get(f"/orders/{order.number}/cancel/").content.decode()
+    assert f'href="/orders/{order.number}/">Back to the order' in refused
+
+
 def test_cancelling_on_the_page_gives_stock_back_and_shows_the_timeline(client, customer):
     product = ProductFactory(stock=5)
     order = place_order(user=customer, products=[product], quantity=2)
