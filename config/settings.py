@@ -134,6 +134,10 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, with a health check that asks the socket instead of sending
+    # SELECT 1 on every request (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run` has the site, a worker and beat writing one file: writers queue, not fail.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -512,7 +516,7 @@ if not DEBUG:
             (
                 "DATABASE_URL",
                 "a PostgreSQL URL, not the embedded SQLite",
-                DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+                DATABASES["default"]["ENGINE"] != "config.postgresql",
             ),
             (
                 "REDIS_URL",
