@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 import django_filters
 from django.conf import settings
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -14,6 +15,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from config.caching import request_keep_only
+from config.parsers import JSONRenderer
 from orders import permissions
 from orders.food import ALLERGEN_KEYS, SUITABLE_FOR_KEYS, allergen_keys_parse, suitable_for_of
 from orders.models import Category, Product, ProductImage
@@ -294,13 +296,14 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _cached(self, request, view, *args, **kwargs):
         """The same for every caller, so one cached reply per address and per value of the
-        parameters the view reads: its filters and the page (see catalogue_cached)."""
-        data = catalogue_cached(
+        parameters the view reads: its filters and the page (see catalogue_cached). Kept
+        as the JSON it is sent as: a cached reply is neither decoded nor rendered again."""
+        body = catalogue_cached(
             self._cache_name(request),
-            lambda: view(request, *args, **kwargs).data,
+            lambda: JSONRenderer().render(view(request, *args, **kwargs).data),
             found=getattr(request, "read_ahead", None),
         )
-        return Response(data)
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
 
     def cache_read_ahead(self, request) -> Sequence[str]:
         """The cached reply's keys, read by the throttle in its round trip (config.throttling)."""
@@ -310,6 +313,6 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _cache_name(self, request) -> str:
         reads = [*self.filterset_class.base_filters, self.paginator.page_query_param]
-        return f"api {request.get_host()} " + request_keep_only(
+        return f"api json {request.get_host()} " + request_keep_only(
             request, reads if self.action == "list" else []
         )
