@@ -1,5 +1,6 @@
 """The staff order board and the managers' sales dashboard."""
 
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -359,6 +360,9 @@ def test_a_manager_who_chose_german_sees_the_dashboard_in_german(client):
         assert german in page
     for english in ("Sales dashboard", "Sales per day", "Top products", "Low stock", "Paid orders"):
         assert english not in page
+    # The chart's coordinates stay SVG numbers (56.5), never German ones (56,5).
+    assert re.search(r'<rect class="chart-bar" x="[\d.]+" y="[\d.]+" width="[\d.]+"', page)
+    assert not re.search(r'(x|y|width|height)="\d+,\d', page)
 
 
 def test_the_dashboard_is_english_by_default(client):
