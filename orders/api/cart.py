@@ -150,11 +150,10 @@ class CartItemUpdateSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(help_text="The line's new quantity, 1 to 99.")
 
 
-def _cart_response(cart, *, user, status_code: int = status.HTTP_200_OK) -> Response:
+def _cart_response(cart, *, status_code: int = status.HTTP_200_OK) -> Response:
     summary = cart_summary(cart=cart)
     reply = CartSerializer(summary).data
-    delivery = delivery_for_cart(user=user, goods=summary.subtotal) if summary.lines else None
-    reply["delivery"] = _delivery_data(delivery)
+    reply["delivery"] = _delivery_data(delivery_for_cart(summary=summary))
     return Response(reply, status=status_code)
 
 
@@ -166,7 +165,7 @@ class CartView(APIView):
     @extend_schema(responses=CartSerializer)
     def get(self, request):
         """The customer's cart at current prices, with each line's total and flags."""
-        return _cart_response(cart_get(user=request.user), user=request.user)
+        return _cart_response(cart_get(user=request.user))
 
 
 class CheckoutPreviewInputSerializer(serializers.Serializer):
@@ -272,14 +271,14 @@ class CartItemViewSet(viewsets.GenericViewSet):
             choice_ids=data["options"],
             message=data["message"],
         )
-        return _cart_response(line.cart, user=request.user, status_code=status.HTTP_201_CREATED)
+        return _cart_response(line.cart, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=CartItemUpdateSerializer, responses=CartSerializer)
     def partial_update(self, request, pk: str):
         data = self._valid(CartItemUpdateSerializer, request.data)
         cart = self._own_cart()
         cart_services.cart_line_update(cart=cart, line_id=int(pk), quantity=data["quantity"])
-        return _cart_response(cart, user=request.user)
+        return _cart_response(cart)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk: str):

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 
+from accounts.models import Address
 from orders import pricing
 from orders.food import allergens_block_sale
 from orders.models import Cart, CartLine, OptionChoice, Product
@@ -36,6 +37,14 @@ class CartLineSummary:
 
 
 @dataclass(frozen=True)
+class FirstAddress:
+    """Where the cart's owner lives first in their address book: what delivery is priced to."""
+
+    postcode: str
+    country: str
+
+
+@dataclass(frozen=True)
 class CartSummary:
     """The goods at today's prices, priced as checkout will price them before a coupon and a
     delivery fee: `subtotal` sums the line totals, `tax` is the tax in them (or added on top
@@ -46,6 +55,9 @@ class CartSummary:
     tax: Decimal = pricing.ZERO
     total: Decimal = pricing.ZERO
     prices_include_tax: bool = field(default_factory=lambda: settings.PRICES_INCLUDE_TAX)
+    # The owner's first address, read with the lines; None for a guest, an empty cart or a
+    # customer without an address.
+    first_address: FirstAddress | None = None
 
     @property
     def item_count(self) -> int:
@@ -59,14 +71,23 @@ class CartSummary:
 def cart_summary(*, cart: Cart | None) -> CartSummary:
     """The cart at current prices, in one query, two when a line's product has options. A
     line is flagged when its product is no longer for sale, has fewer in stock than all the
-    product's lines ask for together, or its options changed since it was added."""
+    product's lines ask for together, or its options changed since it was added. The owner's
+    first address (what delivery is priced to) comes in the same query."""
     if cart is None or cart.pk is None:
         return CartSummary()
+    address = {}
+    if cart.user_id is not None:
+        first = Address.objects.filter(user_id=cart.user_id)  # in the address book's order
+        address = {
+            "address_postcode": Subquery(first.values("postcode")[:1]),
+            "address_country": Subquery(first.values("country")[:1]),
+        }
     rows = list(
         CartLine.objects.filter(cart=cart)
         .select_related("product")
         .annotate(
-            has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("product_id")))
+            has_options=Exists(OptionChoice.objects.filter(group__product=OuterRef("product_id"))),
+            **address,
         )
     )
     groups = option_groups_of(product_ids={row.product_id for row in rows if row.has_options})
@@ -104,12 +125,16 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
         ],
         prices_include_tax=settings.PRICES_INCLUDE_TAX,
     )
+    first = rows[0] if rows else None
     return CartSummary(
         lines=lines,
         subtotal=priced.subtotal,
         tax=priced.tax,
         total=priced.total,
         prices_include_tax=priced.prices_include_tax,
+        first_address=FirstAddress(first.address_postcode, first.address_country)
+        if getattr(first, "address_postcode", None)
+        else None,
     )
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from orders.models import (
     CartLine,
     CheckoutRequest,
     Coupon,
+    OptionChoice,
     Order,
     OrderEvent,
     OrderLine,
@@ -330,7 +331,8 @@ class Checkout:
         return lock_cart(user_id=self.user.pk)
 
     def take_products(self, wanted: dict[int, int]) -> dict[int, Product]:
-        products = {p.pk: p for p in lock_products(wanted)}
+        has_options = Exists(OptionChoice.objects.filter(group__product=OuterRef("pk")))
+        products = {p.pk: p for p in lock_products(wanted).annotate(has_options=has_options)}
         problems = _stock_problems(wanted=wanted, products=products)
         if problems:
             raise OutOfStock("; ".join(problems) + ".")
@@ -340,8 +342,8 @@ class Checkout:
     def choices(self, *, cart_lines: list[dict], products: dict[int, Product]) -> list[Bought]:
         """Each cart line with its choices and unit price as the catalogue stands now; a
         line whose product's options changed since it was added is refused (in one query
-        for every line)."""
-        groups = option_groups_of(product_ids=products)
+        for every line, none when no product has options)."""
+        groups = option_groups_of(product_ids=[pk for pk, p in products.items() if p.has_options])
         bought, changed = [], []
         for line in cart_lines:
             product = products[line["product_id"]]

@@ -28,6 +28,7 @@ from orders.errors import (
 from orders.models import DeliveryZone, DeliveryZoneRule
 from orders.money import money_text
 from orders.pricing import ZERO, delivery_fee_due
+from orders.selectors.cart import CartSummary
 from orders.selectors.delivery import delivery_zones
 
 ZONE_FIELDS = ("name", "country", "fee", "minimum_order", "free_delivery_over", "active")
@@ -182,18 +183,18 @@ def address_for_delivery(*, user, address_id: int | None = None):
     return address
 
 
-def delivery_for_cart(*, user, goods: Decimal) -> CartDelivery | None:
-    """For a signed-in customer with an address (their first), what delivering this cart
-    costs; None for visitors and customers without an address. Two queries."""
-    if user is None or not user.is_authenticated:
+def delivery_for_cart(*, summary: CartSummary) -> CartDelivery | None:
+    """What delivering this cart to its owner's first address costs; None for an empty
+    cart, a visitor's and a customer's without an address. The summary read the address
+    with the lines; the zones' rules are one query."""
+    address = summary.first_address
+    if address is None or not summary.lines:
         return None
-    address = address_for_delivery(user=user)
-    if address is None:
-        return None
-    quote = delivery_quote_for(postcode=address.postcode, country=address.country.code)
+    goods = summary.subtotal
+    quote = delivery_quote_for(postcode=address.postcode, country=address.country)
     return CartDelivery(
         postcode=address.postcode,
-        country=address.country.code,
+        country=address.country,
         deliverable=quote.deliverable,
         zone=quote.zone,
         fee=None

@@ -49,10 +49,7 @@ def _vary_on_htmx(response):
 def _cart_context(request) -> dict:
     """The cart, and for a signed-in customer with an address what delivery would cost."""
     summary = cart_summary(cart=request_cart(request))
-    delivery = (
-        delivery_for_cart(user=request.user, goods=summary.subtotal) if summary.lines else None
-    )
-    return {"cart": summary, "delivery": delivery}
+    return {"cart": summary, "delivery": delivery_for_cart(summary=summary)}
 
 
 @require_GET

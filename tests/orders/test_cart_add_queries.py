@@ -1,8 +1,8 @@
 """The budget for a cart add through the API, on a customer's first add (which makes the
 cart) as on a later one (which adds to a line), with an app session token: issue 32's 5
 queries (the user, the cart's upsert, the product with its line, the line's write, the
-reply's lines) and the reply's delivery line, which looks for the customer's address (one
-more; an address in a zone also reads the zone's rules, counted in test_cart_api). The
+reply's lines, which bring the customer's first address for the reply's delivery line);
+with an address, the delivery line also reads the zones' rules (one more). The
 transaction's SAVEPOINT and RELEASE (in production BEGIN and COMMIT) are round trips the
 tests do not count, as bench/queries.py does not."""
 
@@ -12,11 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from orders.models import CartLine
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import AddressFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 5 + 1  # issue 32's five, and the delivery line's address
+BUDGET = 5
 
 
 def _statements(queries) -> list[str]:
@@ -27,9 +27,12 @@ def _statements(queries) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("with_address", [False, True])
 @pytest.mark.parametrize("lines_before", [0, 1, 10])
-def test_a_cart_add_keeps_to_the_budget(lines_before):
+def test_a_cart_add_keeps_to_the_budget(lines_before, with_address):
     user = UserFactory()
+    if with_address:
+        AddressFactory(user=user, postcode="SW1A 1AA")
     signed_in = Client()
     signed_in.force_login(user)
     token = signed_in.session.session_key
@@ -50,8 +53,10 @@ def test_a_cart_add_keeps_to_the_budget(lines_before):
     for product in products[1:]:
         add(product)
     response, statements = add(products[0])
-    assert len(statements) <= BUDGET, statements
+    assert len(statements) <= BUDGET + with_address, statements
     assert len(response.json()["lines"]) == lines_before + 1
+    delivery = response.json()["delivery"]
+    assert (delivery and delivery["postcode"]) == ("SW1A 1AA" if with_address else None)
     assert CartLine.objects.get(cart__user=user, product=products[0]).quantity == 2
 
 

@@ -221,22 +221,22 @@ def test_cart_api_runs_a_fixed_number_of_queries(client_of, user, django_assert_
     for product in ProductFactory.create_batch(rows, category=category):
         CartLineFactory(cart=cart, product=product)
 
-    # the cart, its lines with their products (and whether each has options), the
-    # customer's first address (none here)
-    with django_assert_num_queries(3):
+    # the cart, its lines with their products (whether each has options, and the
+    # customer's first address, none here)
+    with django_assert_num_queries(2):
         response = client_of.get("/api/v1/cart/")
     assert len(response.json()["lines"]) == rows
 
     # products with options: their option choices too, in one query
     for line in cart.lines.all():
         OptionChoiceFactory(group__product=line.product, group__required=False)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client_of.get("/api/v1/cart/")
     assert len(response.json()["lines"]) == rows
 
     # with an address, the delivery zones with their rules too, in one query
     AddressFactory(user=user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client_of.get("/api/v1/cart/")
     assert response.json()["delivery"]["deliverable"] is True
 

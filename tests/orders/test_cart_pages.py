@@ -228,11 +228,11 @@ def test_cart_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
         CartLineFactory(cart=cart, product=product)
     client.get("/cart/")  # allauth records the browser session on its first request
 
-    # user, cart, lines with their products (none has options), the customer's first
+    # user, cart, lines with their products (none has options) and the customer's first
     # address (for the delivery fee; with one, also the delivery zones), the cart badge's
     # count, the inbox badge's count; the session itself comes from the cache, and its
     # activity was recorded on the first request (accounts.middleware)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/cart/")
     assert len(response.context["cart"].lines) == rows
 

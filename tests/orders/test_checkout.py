@@ -433,3 +433,28 @@ def test_checkout_query_count_does_not_grow_with_the_cart(django_assert_num_quer
     assert created
     assert order.lines.count() == 2 * line_count
     assert set(Product.objects.values_list("stock", flat=True)) == {46}
+
+
+def test_a_cart_without_options_reads_no_option_choices(django_assert_num_queries):
+    user = UserFactory()
+    cart = CartFactory(user=user)
+    CartLineFactory(cart=cart, product=ProductFactory(stock=50), quantity=2)
+    plain = ProductFactory(stock=50)
+    CartLineFactory(cart=cart, product=plain, quantity=1)
+    # a group with no choice yet has nothing to choose in it
+    OptionGroupFactory(product=plain)
+    address = AddressFactory(user=user)
+    slot = SlotFactory(kind="delivery")
+    coupon = CouponFactory(code="TEN")
+    user = type(user).objects.get(pk=user.pk)
+
+    with django_assert_num_queries(QUERIES - 1):
+        order, created = checkout_place(
+            user=user,
+            slot_id=slot.pk,
+            address_id=address.pk,
+            coupon_code=coupon.code,
+            idempotency_key="k",
+        )
+    assert created
+    assert sorted(order.lines.values_list("quantity", flat=True)) == [1, 2]

@@ -558,11 +558,11 @@ def test_claiming_attaches_only_guest_orders(shop):
 
 
 def _guest_queries() -> int:
-    """29 on PostgreSQL (one reads the delivery zones, one the options chosen); SQLite runs
-    one writer at a time and takes no advisory lock."""
+    """28 on PostgreSQL (one reads the delivery zones; none reads option choices, as no
+    product here has options); SQLite runs one writer at a time and takes no advisory lock."""
     from django.db import connection
 
-    return 29 if connection.vendor == "postgresql" else 28
+    return 28 if connection.vendor == "postgresql" else 27
 
 
 @pytest.mark.parametrize("line_count", [1, 20])
@@ -578,9 +578,10 @@ def test_guest_checkout_query_count_does_not_grow_with_the_cart(
     slot = SlotFactory(kind="delivery")
     coupon = CouponFactory(code="TEN")
 
-    # A customer's checkout (test_checkout.QUERIES, 29) less the email-verified check, the
-    # email preference (a guest has neither) and the user row lock, plus the advisory lock on
-    # the email (the lock on an account of that email is the same one query as the user's).
+    # A customer's checkout (test_checkout.QUERIES, 31) less the email-verified check, the
+    # email preference (a guest has neither), the user row lock and the read of option
+    # choices (these products have none), plus the advisory lock on the email (the lock on
+    # an account of that email is the same one query as the user's).
     with django_assert_num_queries(_guest_queries()):
         order, created = checkout_place_as_guest(
             cart_id=cart.pk,
