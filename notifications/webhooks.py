@@ -31,6 +31,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 
 from accounts.models import User
@@ -81,36 +82,38 @@ def webhook_url_check(*, url: str) -> str | None:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise WebhookURLRefused(f"Not a valid URL: {error}.") from error
+        raise WebhookURLRefused(_("Not a valid URL: %(reason)s.") % {"reason": error}) from error
     allowed = {"https", "http"} if settings.WEBHOOKS_ALLOW_HTTP else {"https"}
     if parts.scheme not in allowed:
-        raise WebhookURLRefused("The URL must start with https://.")
+        raise WebhookURLRefused(_("The URL must start with https://."))
     if not parts.hostname:
-        raise WebhookURLRefused("The URL has no host.")
+        raise WebhookURLRefused(_("The URL has no host."))
     if parts.username or parts.password:
-        raise WebhookURLRefused("The URL must not carry a user name or password.")
+        raise WebhookURLRefused(_("The URL must not carry a user name or password."))
     if settings.WEBHOOKS_ALLOW_PRIVATE:
         return None
     try:
         found = socket.getaddrinfo(parts.hostname, port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
-        raise WebhookURLRefused(f"The host {parts.hostname} cannot be resolved.") from error
+        raise WebhookURLRefused(
+            _("The host %(host)s cannot be resolved.") % {"host": parts.hostname}
+        ) from error
     if any(_address_refused(info[4][0]) for info in found):
         raise WebhookURLRefused(
-            f"The host {parts.hostname} is inside a private network; only public addresses "
-            "are allowed."
+            _("The host %(host)s is inside a private network; only public addresses are allowed.")
+            % {"host": parts.hostname}
         )
     return found[0][4][0]
 
 
 def _events_check(events) -> list[str]:
     if not isinstance(events, list) or not events:
-        raise WebhookEventsInvalid("Choose at least one event.")
+        raise WebhookEventsInvalid(_("Choose at least one event."))
     unknown = [event for event in events if event not in WebhookEvent.values]
     if unknown:
         raise WebhookEventsInvalid(
-            f"Unknown event(s): {', '.join(map(str, unknown))}. Known: "
-            f"{', '.join(WebhookEvent.values)}."
+            _("Unknown event(s): %(unknown)s. Known: %(known)s.")
+            % {"unknown": ", ".join(map(str, unknown)), "known": ", ".join(WebhookEvent.values)}
         )
     return sorted(set(events))
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationAdmin
 
@@ -107,13 +107,15 @@ class StockMovementInline(admin.TabularInline):
 
 class StockAdjustForm(forms.Form):
     delta = forms.IntegerField(
-        label="Change",
+        label=gettext_lazy("Change"),
         min_value=-MAX_ADJUSTMENT,
         max_value=MAX_ADJUSTMENT,
-        help_text="How many to add; a negative number takes away (e.g. -3).",
+        help_text=gettext_lazy("How many to add; a negative number takes away (e.g. -3)."),
     )
-    reason = forms.ChoiceField(choices=StockMovement.Reason.choices)
-    note = forms.CharField(max_length=200, required=False, validators=[single_line])
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=StockMovement.Reason.choices)
+    note = forms.CharField(
+        label=gettext_lazy("Note"), max_length=200, required=False, validators=[single_line]
+    )
 
 
 class ProductImageForm(forms.ModelForm):
@@ -419,14 +421,18 @@ class ProductAdmin(ImportExportMixin, TranslationAdmin, ServiceSaveAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Stock of {product.name} changed by {movement.delta:+d}: now "
-                    f"{movement.stock_after}.",
+                    gettext("Stock of %(name)s changed by %(delta)s: now %(stock)s.")
+                    % {
+                        "name": product.name,
+                        "delta": f"{movement.delta:+d}",
+                        "stock": movement.stock_after,
+                    },
                     messages.SUCCESS,
                 )
                 return redirect("admin:orders_product_change", product.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Adjust the stock of {product.name}",
+            "title": gettext("Adjust the stock of %(name)s") % {"name": product.name},
             "opts": self.opts,
             "original": product,
             "form": form,

@@ -1,7 +1,10 @@
 """What every orders admin shares: saving through a service, and refusals shown as messages."""
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
 
@@ -46,12 +49,15 @@ class ServiceSaveAdmin(admin.ModelAdmin):
         error = self._refused(request)
         if error is None:
             return None
-        self.message_user(request, f"Not saved: {error.message}", messages.ERROR)
+        self.message_user(
+            request, _("Not saved: %(reason)s") % {"reason": error.message}, messages.ERROR
+        )
         return HttpResponseRedirect(request.path)
 
 
-def apply_each(modeladmin, request, queryset, move, verb: str) -> None:
-    """Run `move(obj)` (a service call) for each selected object; report done and refused."""
+def apply_each(modeladmin, request, queryset, move, done_message: Callable[[int], str]) -> None:
+    """Run `move(obj)` (a service call) for each selected object; report done (in the words
+    `done_message(count)` gives) and refused."""
     done, refused = 0, []
     for obj in queryset:
         try:
@@ -60,7 +66,10 @@ def apply_each(modeladmin, request, queryset, move, verb: str) -> None:
         except ApplicationError as error:
             refused.append(f"{obj}: {error.message}")
     if done:
-        name = modeladmin.opts.verbose_name if done == 1 else modeladmin.opts.verbose_name_plural
-        modeladmin.message_user(request, f"{verb} {done} {name}.")
+        modeladmin.message_user(request, done_message(done))
     if refused:
-        modeladmin.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
+        modeladmin.message_user(
+            request,
+            _("Not changed: %(refusals)s") % {"refusals": "; ".join(refused)},
+            messages.WARNING,
+        )

@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from orders.services.invoices import documents_csv
@@ -56,16 +58,18 @@ class CreditNoteLineInline(ReadOnly, admin.TabularInline):
 
 class PeriodForm(forms.Form):
     start = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label="To (included)", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("To (included)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The period ends before it starts.")
+            self.add_error("end", _("The period ends before it starts."))
         return data
 
 
@@ -142,7 +146,7 @@ class InvoiceAdmin(ReadOnly, admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": "Invoices and credit notes for the accountant",
+                "title": _("Invoices and credit notes for the accountant"),
                 "form": form,
             },
         )

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.csv import csv_writer
 from config.errors import ApplicationError
@@ -104,13 +105,14 @@ def _refunded_total():
 
 def _csv_rows(orders):
     writer = csv_writer(_Echo())
-    yield writer.writerow([label for _, label in CSV_COLUMNS])
+    names = [name for name, _label in CSV_COLUMNS]
+    yield writer.writerow([label for _name, label in CSV_COLUMNS])
     orders = orders.annotate(refunded_total=_refunded_total())
     for row in orders.values_list(
-        *("slot__starts_at" if name == "slot_starts_at" else name for name, _ in CSV_COLUMNS)
+        *("slot__starts_at" if name == "slot_starts_at" else name for name in names)
     ).iterator(chunk_size=500):
         yield writer.writerow(
-            [_csv_value(name, value) for (name, _), value in zip(CSV_COLUMNS, row, strict=True)]
+            [_csv_value(name, value) for name, value in zip(names, row, strict=True)]
         )
 
 
@@ -227,19 +229,26 @@ class OrderAdmin(admin.ModelAdmin):
                 request,
                 queryset,
                 action="refund",
-                title="Refund these orders?",
-                intro="What is left of each order's payment is refunded through its payment "
-                "provider. This cannot be undone. A fully refunded order ends: cancelled (its "
-                "stock, slot place and coupon use go back), or refunded once completed. These "
-                "orders will be refunded:",
-                button="Yes, refund",
-                back="No, take me back",
+                title=_("Refund these orders?"),
+                intro=_(
+                    "What is left of each order's payment is refunded through its payment "
+                    "provider. This cannot be undone. A fully refunded order ends: cancelled "
+                    "(its stock, slot place and coupon use go back), or refunded once "
+                    "completed. These orders will be refunded:"
+                ),
+                button=_("Yes, refund"),
+                back=_("No, take me back"),
             )
 
         def move(order):
             order_refund(order=order, by=request.user)
 
-        apply_each(self, request, queryset, move, "Refund started for")
+        def done(count: int) -> str:
+            return ngettext(
+                "Refund started for %(count)s order.", "Refund started for %(count)s orders.", count
+            ) % {"count": count}
+
+        apply_each(self, request, queryset, move, done)
         return None
 
     @admin.action(
@@ -250,7 +259,7 @@ class OrderAdmin(admin.ModelAdmin):
         orders = list(queryset[:2])
         if len(orders) != 1:
             self.message_user(
-                request, "Choose exactly one order to refund part of.", messages.WARNING
+                request, _("Choose exactly one order to refund part of."), messages.WARNING
             )
             return None
         return HttpResponseRedirect(reverse("admin:orders_order_refund", args=[orders[0].pk]))
@@ -263,7 +272,7 @@ class OrderAdmin(admin.ModelAdmin):
         lines = list(OrderLine.objects.filter(order=order))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Refund part of order {order.number}",
+            "title": _("Refund part of order %(number)s") % {"number": order.number},
             "opts": self.opts,
             "order": order,
             "rows": [(line, request.POST.get(f"line-{line.pk}", "")) for line in lines],
@@ -281,7 +290,11 @@ class OrderAdmin(admin.ModelAdmin):
                         lines=chosen,
                         reason=request.POST.get("reason", "")[:200],
                     )
-                    self.message_user(request, f"Refund of {money(preview)} started for {order}.")
+                    self.message_user(
+                        request,
+                        _("Refund of %(amount)s started for %(order)s.")
+                        % {"amount": money(preview), "order": order},
+                    )
                     return HttpResponseRedirect(
                         reverse("admin:orders_order_change", args=[order.pk])
                     )
@@ -297,24 +310,25 @@ class OrderAdmin(admin.ModelAdmin):
             if raw and raw != "0":
                 if not raw.isdigit():
                     raise RefundInvalid(
-                        f"{line.product_name}: enter a whole number.", field="lines"
+                        _("%(product)s: enter a whole number.") % {"product": line.product_name},
+                        field="lines",
                     )
                 chosen[line.pk] = int(raw)
         raw_amount = request.POST.get("amount", "").strip()
         if chosen and raw_amount:
-            raise RefundInvalid("Choose lines or an amount, not both.", field="amount")
+            raise RefundInvalid(_("Choose lines or an amount, not both."), field="amount")
         if not raw_amount:
             if not chosen:
                 raise RefundInvalid(
-                    "Choose the lines to refund, or enter an amount.", field="lines"
+                    _("Choose the lines to refund, or enter an amount."), field="lines"
                 )
             return None, chosen
         try:
             amount = Decimal(raw_amount)
         except InvalidOperation as error:
-            raise RefundInvalid("Enter an amount such as 4.50.", field="amount") from error
+            raise RefundInvalid(_("Enter an amount such as 4.50."), field="amount") from error
         if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise RefundInvalid("Enter an amount such as 4.50.", field="amount")
+            raise RefundInvalid(_("Enter an amount such as 4.50."), field="amount")
         return amount, chosen
 
     def _ask_first(self, request, queryset, *, action, title, intro, button, back):
@@ -350,11 +364,17 @@ class OrderAdmin(admin.ModelAdmin):
             shown = request.POST.get(f"{SHOWN_STATUS}{order.pk}")
             if shown is None:
                 raise OrderMovedOn(
-                    f"Order {order.number} was not on the list you saw: nothing was changed."
+                    _("Order %(number)s was not on the list you saw: nothing was changed.")
+                    % {"number": order.number}
                 )
             order_advance(order=order, from_status=shown, by=request.user, note="From the admin.")
 
-        apply_each(self, request, queryset, move, "Advanced")
+        def done(count: int) -> str:
+            return ngettext("Advanced %(count)s order.", "Advanced %(count)s orders.", count) % {
+                "count": count
+            }
+
+        apply_each(self, request, queryset, move, done)
 
     @admin.action(
         description="Cancel (asks first; gives stock and slot back)", permissions=["fulfil"]
@@ -366,17 +386,27 @@ class OrderAdmin(admin.ModelAdmin):
                 request,
                 queryset.select_related("slot"),
                 action="cancel",
-                title="Cancel these orders?",
-                intro="Cancelling gives each order's stock and slot place back and cannot be "
-                "undone. Paid orders are refunded. These orders will be cancelled:",
-                button=f"Yes, cancel {count} order{pluralize(count)}",
-                back="No, keep them",
+                title=_("Cancel these orders?"),
+                intro=_(
+                    "Cancelling gives each order's stock and slot place back and cannot be "
+                    "undone. Paid orders are refunded. These orders will be cancelled:"
+                ),
+                button=ngettext(
+                    "Yes, cancel %(count)s order", "Yes, cancel %(count)s orders", count
+                )
+                % {"count": count},
+                back=_("No, keep them"),
             )
 
         def move(order):
             order_cancel(order=order, by=request.user, note="Cancelled in the admin.")
 
-        apply_each(self, request, queryset, move, "Cancelled")
+        def done(count: int) -> str:
+            return ngettext("Cancelled %(count)s order.", "Cancelled %(count)s orders.", count) % {
+                "count": count
+            }
+
+        apply_each(self, request, queryset, move, done)
         return None
 
     def changelist_view(self, request, extra_context=None):

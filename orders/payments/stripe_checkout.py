@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import stripe
 from babel.numbers import get_currency_precision
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from orders.errors import PaymentProviderUnavailable, WebhookInvalid
 from orders.models import Payment
@@ -85,7 +86,8 @@ class StripeProvider:
             )
         except stripe.StripeError as error:
             raise PaymentProviderUnavailable(
-                f"The payment service could not be reached: {error.user_message or error}"
+                _("The payment service could not be reached: %(reason)s")
+                % {"reason": error.user_message or error}
             ) from error
         return session.id, session.url
 

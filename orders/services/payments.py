@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from config.celery import task_queue
@@ -74,8 +75,11 @@ def payment_start(*, order: Order, by: Actor, return_url: str) -> str:
         return locked.get_absolute_url()
     if overdue:
         raise PaymentNotAllowed(
-            f"Order {locked.number} was not paid in time and has expired: its items went back "
-            "on the shelf."
+            _(
+                "Order %(number)s was not paid in time and has expired: its items went back "
+                "on the shelf."
+            )
+            % {"number": locked.number}
         )
     if payment.redirect_url:
         return payment.redirect_url
@@ -362,15 +366,15 @@ def sandbox_payment_submit(*, payment: Payment, by: Actor, succeeded: bool) -> N
     a real provider would send. Runs in-process when tasks run eagerly. The buyer is the
     order's customer: its user, or for a guest's order the guest holding its link."""
     if not order_customer_is(order=payment.order, by=by):
-        raise PaymentNotAllowed("Only the customer who placed the order can pay for it.")
+        raise PaymentNotAllowed(_("Only the customer who placed the order can pay for it."))
     if payment.status != Payment.Status.PENDING:
         raise PaymentNotAllowed(
-            f"This payment is already {payment.get_status_display().lower()}: go back to "
-            "the order to pay again."
+            _("This payment is already %(status)s: go back to the order to pay again.")
+            % {"status": payment.get_status_display().lower()}
         )
     try:
         task_queue("orders.tasks.send_sandbox_webhook", payment.pk, f"evt_{uuid4().hex}", succeeded)
     except OperationalError as error:
         raise PaymentProviderUnavailable(
-            "The sandbox cannot send its answer right now: please press the button again."
+            _("The sandbox cannot send its answer right now: please press the button again.")
         ) from error

@@ -15,6 +15,7 @@ from uuid import uuid4
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.celery import task_queue
@@ -141,13 +142,18 @@ def _lines_refund(*, order: Order, lines: Mapping[int, int]) -> tuple[Decimal, l
     for line_id, quantity in lines.items():
         line = order_lines.get(line_id)
         if line is None:
-            raise RefundInvalid(f"Order {order.number} has no line {line_id}.", field="lines")
+            raise RefundInvalid(
+                _("Order %(number)s has no line %(line)s.")
+                % {"number": order.number, "line": line_id},
+                field="lines",
+            )
         left = line.quantity - done_quantity[line_id]
         if not 1 <= quantity <= left:
             raise RefundInvalid(
-                f"{line.product_name}: between 1 and {left} can be refunded."
+                _("%(product)s: between 1 and %(left)s can be refunded.")
+                % {"product": line.product_name, "left": left}
                 if left
-                else f"{line.product_name} is already refunded.",
+                else _("%(product)s is already refunded.") % {"product": line.product_name},
                 field="lines",
             )
         if quantity == left:
@@ -174,7 +180,9 @@ def _refund_amount(
     *, order: Order, left: Decimal, amount: Decimal | None, lines: Mapping[int, int] | None
 ) -> tuple[Decimal, list[dict]]:
     if left <= ZERO:
-        raise RefundNotAllowed(f"Order {order.number} has no payment to refund.")
+        raise RefundNotAllowed(
+            _("Order %(number)s has no payment to refund.") % {"number": order.number}
+        )
     record: list[dict] = []
     field = "amount"
     if lines:
@@ -184,8 +192,11 @@ def _refund_amount(
         amount = left
     if amount <= ZERO or amount > left:
         raise RefundInvalid(
-            f"Refund between 0.01 and {left}: that is what is left of order "
-            f"{order.number}'s payment.",
+            _(
+                "Refund between 0.01 and %(left)s: that is what is left of order "
+                "%(number)s's payment."
+            )
+            % {"left": left, "number": order.number},
             field=field,
         )
     return amount, record
@@ -196,7 +207,7 @@ def refund_preview(
 ) -> tuple[Decimal, list[dict]]:
     """What order_refund would give back now, and for which lines (for a confirmation
     page); raises as it would. Writes nothing."""
-    _, left = _payments_left(order=order, lock=False)
+    _payments, left = _payments_left(order=order, lock=False)
     return _refund_amount(order=order, left=sum(left.values(), ZERO), amount=amount, lines=lines)
 
 

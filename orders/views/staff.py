@@ -10,6 +10,8 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
@@ -28,10 +30,18 @@ from orders.services.transitions import order_advance, order_next_status
 BOARD_REFRESH_SECONDS = 15
 # The board's button, named for what the person clicking has just done.
 NEXT_ACTIONS = {
-    Order.Status.PREPARING: "Start preparing",
-    Order.Status.READY: "Mark ready for pickup",
-    Order.Status.OUT_FOR_DELIVERY: "Send out for delivery",
-    Order.Status.COMPLETED: "Mark completed",
+    Order.Status.PREPARING: gettext_lazy("Start preparing"),
+    Order.Status.READY: gettext_lazy("Mark ready for pickup"),
+    Order.Status.OUT_FOR_DELIVERY: gettext_lazy("Send out for delivery"),
+    Order.Status.COMPLETED: gettext_lazy("Mark completed"),
+}
+# What the board says once the click went through, one sentence per status it leads to
+# (a status name lowercased in a sentence reads wrong in German).
+MOVED_MESSAGES = {
+    Order.Status.PREPARING: gettext_lazy("Order %(number)s is now being prepared."),
+    Order.Status.READY: gettext_lazy("Order %(number)s is now ready for pickup."),
+    Order.Status.OUT_FOR_DELIVERY: gettext_lazy("Order %(number)s is now out for delivery."),
+    Order.Status.COMPLETED: gettext_lazy("Order %(number)s is now completed."),
 }
 
 # The sales chart's drawing area, in SVG user units (it scales to the page width).
@@ -92,8 +102,10 @@ def board_advance(request, number: str):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
+        moved_message = MOVED_MESSAGES.get(moved.status, _("Order %(number)s is now %(status)s."))
         messages.success(
-            request, f"Order {moved.number} is now {moved.get_status_display().lower()}."
+            request,
+            moved_message % {"number": moved.number, "status": moved.get_status_display().lower()},
         )
     return redirect(_board_url(day))
 

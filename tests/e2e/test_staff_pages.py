@@ -159,3 +159,60 @@ def test_a_manager_finds_an_invoice_and_downloads_the_accountants_csv(page, scre
         page.click("input[value='Download CSV']")
     content = Path(download.value.path()).read_text(encoding="utf-8")
     assert invoice.number in content and "TOTAL" in content
+
+
+# Anything on the page wider than the window, or whose text runs out of its own box.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const el of document.querySelectorAll("main *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || el instanceof SVGElement) continue;  // the chart scales itself
+    const clipped = getComputedStyle(el).overflowX !== "visible";
+    if (box.right > width + 1 && !el.closest(".daywork-scroll, .chart-scroll, .table-wrap")) {
+      found.push(`${el.tagName}.${el.className} ends at ${Math.round(box.right)}`);
+    } else if (!clipped && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${el.tagName}.${el.className} holds ${el.scrollWidth} in ${el.clientWidth}`);
+    }
+  }
+  return found;
+}"""
+
+
+def test_staff_who_chose_german_read_the_board_the_prep_list_and_the_dashboard_in_german(
+    browser, live_server, screenshot_dir
+):
+    _a_day_of_orders()
+    day = timezone.localdate().isoformat()
+    context = browser.new_context(
+        base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+
+    def shot(name):
+        path = screenshot_dir / f"de-{name}-1280.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    # Signing in applies the language kept on the profile: German.
+    _sign_in(page, role_member("manager", email="morgan@example.com", language="de"))
+    page.goto(f"/staff/board/?date={day}")
+    assert page.locator("h1").inner_text() == "Bestelltafel"
+    assert page.locator(".board-card").count() == len(NAMES)
+    assert page.locator("button.board-next", has_text="Vorbereitung beginnen").count() == 5
+    assert page.evaluate(OVERFLOWING) == []
+    shot("staff-board")
+    page.locator(".board-card", has_text="Ada Lovelace").locator("button.board-next").click()
+    page.wait_for_load_state()
+    assert "ist jetzt in Vorbereitung" in page.content()
+
+    page.goto(f"/staff/prep/?date={day}")
+    assert page.locator("h1").inner_text().startswith("Vorbereitungsliste")
+    assert page.locator("tfoot th").text_content() == "Alle Produkte"
+    assert page.evaluate(OVERFLOWING) == []
+    shot("staff-prep")
+
+    page.goto("/staff/dashboard/")
+    assert page.locator("h1").inner_text() == "Umsatzübersicht"
+    assert page.evaluate(OVERFLOWING) == []
+    shot("staff-dashboard")
+    context.close()

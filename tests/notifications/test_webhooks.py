@@ -638,3 +638,20 @@ def test_deleting_the_account_erases_the_address_from_its_orders_webhook_payload
             (other.number, "order.placed", other.delivery_address),
         ]
     )
+
+
+def test_a_refused_endpoint_is_explained_in_german_with_the_same_code(api_client, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    api_client.force_authenticate(_manager())
+    body = {"url": "https://127.0.0.1/hooks", "events": ["order.placed"]}
+
+    english = api_client.post(ENDPOINTS, body, format="json")
+    german = api_client.post(ENDPOINTS, body, format="json", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert english.status_code == german.status_code == 400
+    assert english.json()["code"] == german.json()["code"] == "webhook_url_refused"
+    assert "inside a private network" in english.json()["detail"]
+    assert german.json()["detail"] == (
+        "Der Host 127.0.0.1 liegt in einem privaten Netz; nur öffentliche Adressen sind erlaubt."
+    )
+    assert not WebhookEndpoint.objects.exists()

@@ -554,3 +554,25 @@ def test_the_migration_finds_the_postcode_of_orders_placed_before_it():
     edited_since.refresh_from_db()
     assert (before.delivery_postcode, before.delivery_instructions) == ("MK9 1AA", "Side gate")
     assert edited_since.delivery_postcode == ""
+
+
+def test_staff_who_chose_german_see_the_prep_list_in_german(client, bakery):
+    client.force_login(role_member("staff"))
+    client.cookies["django_language"] = "de"
+
+    page = client.get(f"/staff/prep/?date={bakery['day']}").content.decode()
+
+    assert "Sourdough" in page and "Croissant" in page
+    for german in ("Vorbereitungsliste", "Alle Produkte", "Abholung", "Lieferung", "Liefertouren"):
+        assert german in page
+    for english in ("Prep list", "All products", "10 items of 3 products", "Delivery runs"):
+        assert english not in page
+
+
+def test_the_prep_list_is_english_by_default(client, bakery):
+    client.force_login(role_member("staff"))
+
+    page = client.get(f"/staff/prep/?date={bakery['day']}").content.decode()
+
+    assert "Prep list" in page and "All products" in page and "10 items of 3 products" in page
+    assert "Vorbereitungsliste" not in page

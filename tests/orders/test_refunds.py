@@ -280,3 +280,33 @@ def test_an_order_out_for_delivery_refunded_in_full_is_no_longer_offered_on_the_
     assert "Mark completed" not in board
     order.refresh_from_db()
     assert order.status == S.CANCELLED
+
+
+def test_a_manager_who_chose_german_refunds_in_german_and_the_api_keeps_its_codes(
+    client, api_client
+):
+    loaf = ProductFactory(name="Rye loaf", price=Decimal("4.00"))
+    order, _ = _paid_order(client, products=[loaf], quantity=3)
+    line = order.lines.get()
+    client.force_login(role_member("manager"))
+    url = f"/admin/orders/order/{order.pk}/refund/"
+    german = {"HTTP_ACCEPT_LANGUAGE": "de"}
+
+    form = client.get(url, **german).content.decode()
+    both = client.post(url, {f"line-{line.pk}": "1", "amount": "1.00"}, **german)
+    too_much = client.post(url, {"amount": "99.00"}, **german)
+    review = client.post(url, {f"line-{line.pk}": "2"}, **german)
+    api_client.force_authenticate(role_member("manager"))
+    api_url, too_much_json = f"/api/v1/orders/{order.number}/refund/", {"amount": "99"}
+    english_api = api_client.post(api_url, too_much_json, format="json")
+    german_api = api_client.post(api_url, too_much_json, format="json", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert "Positionen oder einen Betrag wählen" in form and "Erstattung prüfen" in form
+    assert "Choose lines, or an amount" not in form
+    assert "Betrag: Wählen Sie Positionen oder einen Betrag, nicht beides." in both.content.decode()
+    assert "Betrag: Erstatten Sie zwischen 0.01 und 12.00" in too_much.content.decode()
+    assert "Ja, " in review.content.decode() and "Yes, refund" not in review.content.decode()
+    assert not Refund.objects.exists()
+    assert english_api.json()["code"] == german_api.json()["code"] == "refund_invalid"
+    assert english_api.json()["detail"].startswith("Refund between 0.01 and 12.00")
+    assert german_api.json()["detail"].startswith("Erstatten Sie zwischen 0.01 und 12.00")

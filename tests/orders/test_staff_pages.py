@@ -1,5 +1,6 @@
 """The staff order board and the managers' sales dashboard."""
 
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -290,3 +291,93 @@ def test_a_board_card_names_the_customer_with_phone_and_delivery_address(client)
     assert "Grace Hopper" in page.split("board-contact")[1]
     assert "+44 20 7946 0000" in page
     assert "1 Loaf Lane" in page
+
+
+def _board_with_a_paid_order(client, **headers):
+    slot = SlotFactory(kind="pickup", starts_at=_today_at(9), ends_at=_today_at(10))
+    order = OrderFactory(slot=slot, status=S.PAID, contact_name="Ada Early")
+    return order, client.get("/staff/board/", **headers).content.decode()
+
+
+@pytest.mark.parametrize("chosen", ["accept-language", "cookie"])
+def test_staff_who_chose_german_see_the_board_in_german(client, chosen):
+    client.force_login(role_member("staff"))
+    headers = {"HTTP_ACCEPT_LANGUAGE": "de"} if chosen == "accept-language" else {}
+    if chosen == "cookie":
+        client.cookies["django_language"] = "de"
+
+    order, page = _board_with_a_paid_order(client, **headers)
+
+    assert order.number in page and "Ada Early" in page
+    for german in ("Bestelltafel", "Vorbereitung beginnen", "Packzettel drucken", "Abholung"):
+        assert german in page
+    for english in ("Order board", "Start preparing", "Print slips", "1 order ·"):
+        assert english not in page
+
+
+def test_the_board_is_english_by_default(client):
+    client.force_login(role_member("staff"))
+
+    _, page = _board_with_a_paid_order(client)
+
+    assert "Order board" in page and "Start preparing" in page and "Print slips" in page
+    assert "Bestelltafel" not in page and "Vorbereitung beginnen" not in page
+
+
+def test_a_german_board_click_says_so_in_german(client):
+    order = _paid_order()
+    client.force_login(role_member("staff"))
+
+    response = client.post(
+        f"/staff/board/{order.number}/advance/",
+        {"from_status": "paid", "date": str(timezone.localdate())},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    assert f"Bestellung {order.number} ist jetzt in Vorbereitung." in response.content.decode()
+    assert "is now" not in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == S.PREPARING
+
+
+def test_a_manager_who_chose_german_sees_the_dashboard_in_german(client):
+    bread = ProductFactory(name="Sourdough", price=Decimal("4.00"), stock=1)
+    _paid_order(products=[bread])
+    client.force_login(role_member("manager"))
+
+    page = client.get("/staff/dashboard/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Sourdough" in page
+    for german in (
+        "Umsatzübersicht",
+        "Umsatz pro Tag",
+        "Meistverkaufte Produkte",
+        "Niedriger Bestand",
+        "Bestellungen nach Status",
+        "In Vorbereitung",
+        "1 Bestellung</title>",
+    ):
+        assert german in page
+    for english in ("Sales dashboard", "Sales per day", "Top products", "Low stock", "Paid orders"):
+        assert english not in page
+    # The chart's coordinates stay SVG numbers (56.5), never German ones (56,5).
+    assert re.search(r'<rect class="chart-bar" x="[\d.]+" y="[\d.]+" width="[\d.]+"', page)
+    assert not re.search(r'(x|y|width|height)="\d+,\d', page)
+
+
+def test_the_dashboard_is_english_by_default(client):
+    bread = ProductFactory(name="Sourdough", price=Decimal("4.00"), stock=1)
+    _paid_order(products=[bread])
+    client.force_login(role_member("manager"))
+
+    page = client.get("/staff/dashboard/").content.decode()
+
+    for english in (
+        "Sales dashboard",
+        "Sales per day",
+        "Top products",
+        "Low stock",
+        "1 order</title>",
+    ):
+        assert english in page
+    assert "Umsatzübersicht" not in page
