@@ -308,3 +308,32 @@ def test_adding_to_the_cart_takes_a_fixed_handful_of_queries(django_assert_max_n
     with django_assert_max_num_queries(10):
         reply = add(products[1])
     assert [line["quantity"] for line in reply.json()["lines"]] == [1, 1, 2]
+
+
+@pytest.mark.parametrize("prices_include_tax", [True, False])
+def test_the_cart_reply_is_what_its_serializer_describes(user, settings, prices_include_tax):
+    """orders.api.cart.cart_data writes the reply as plain values; the schema describes it
+    with CartSerializer. The two must agree field for field."""
+    from orders.api.cart import CartSerializer, cart_data
+    from orders.selectors.cart import cart_summary
+
+    settings.PRICES_INCLUDE_TAX = prices_include_tax
+    cart = CartFactory(user=user)
+    cake = ProductFactory(
+        price=Decimal("18.00"),
+        allows_message=True,
+        allergens_contains=5,
+        allergens_may_contain=2,
+        suitable_for=1,
+        ingredients="Flour, eggs",
+    )
+    large = OptionChoiceFactory(group__product=cake, price_change=Decimal("4.50"))
+    CartLineFactory(cart=cart, product=cake, quantity=2, choices_key=str(large.pk), message="Hi")
+    CartLineFactory(cart=cart, product=ProductFactory(allergens_contains=None), quantity=1)
+    CartLineFactory(cart=cart, product=ProductFactory(stock=0), quantity=3)
+    CartLineFactory(cart=cart, product=ProductFactory(is_active=False), quantity=1)
+    summary = cart_summary(cart=cart)
+
+    # the delivery line is the reply's own (_cart_response): None without an address
+    assert {**cart_data(summary), "delivery": None} == CartSerializer(summary).data
+    assert cart_data(summary)["lines"][0]["options"][0]["price_change"] == "4.50"
