@@ -8,7 +8,7 @@ sends its last message and closes the socket: between requests an idle connectio
 nothing to read unless it was closed. So the check here asks the socket, without waiting;
 anything to read, or a connection psycopg already knows is closed, and Django connects
 anew before the query, as after a failed `SELECT 1`. After an error inside a request
-Django still asks with `SELECT 1` (is_usable), as before.
+Django still asks with `SELECT 1` (is_usable), as before (docs/decisions/0011).
 """
 
 import select
